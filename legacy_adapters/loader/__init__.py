@@ -1,0 +1,1 @@
+"""Loading a sample-data catalog into Magento's tables (idempotent, with progress)."""

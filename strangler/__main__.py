@@ -1,0 +1,5 @@
+"""`python -m strangler` -> cli.main()."""
+
+from strangler.cli import main
+
+raise SystemExit(main())
