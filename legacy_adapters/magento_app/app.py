@@ -44,6 +44,7 @@ HANDLERS: dict[str, Handler] = {
 }
 LEGACY = web.AppKey("legacy", Legacy)
 METRICS = web.AppKey("metrics", dict)
+REQUEST_ID_KEY = web.RequestKey("request_id", str)
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 log = structlog.get_logger("legacy")
 
@@ -106,7 +107,7 @@ async def _call(request: web.Request, legacy: Legacy) -> tuple[routes.Route, Any
 
 async def dispatch(request: web.Request) -> web.Response:
     legacy = request.app[LEGACY]
-    request_id = request["request_id"]
+    request_id = request[REQUEST_ID_KEY]
     route_name = "unmatched"
     try:
         route, result = await _call(request, legacy)
@@ -128,7 +129,7 @@ async def observe(request: web.Request,
                   ) -> web.StreamResponse:
     incoming = request.headers.get("X-Request-ID", "")
     request_id = incoming if REQUEST_ID.match(incoming) else uuid.uuid4().hex
-    request["request_id"] = request_id
+    request[REQUEST_ID_KEY] = request_id
     structlog.contextvars.bind_contextvars(request_id=request_id)
     started = time.perf_counter()
     response = await handler(request)
