@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 
 SBIN_DIRS = ("/usr/sbin", "/usr/local/sbin", "/sbin", "/usr/libexec")
@@ -70,10 +71,13 @@ def _apt_install(package: str) -> bool:
     return subprocess.run(install, env=env, check=False).returncode == 0
 
 
-def require(binary: Binary) -> str:
-    """Path of `binary`, installing its Debian package if needed; raise naming the package."""
+def require(binary: Binary, install: Callable[[str], bool] | None = None) -> str:
+    """Path of `binary`, installing its Debian package if needed; raise naming the package.
+
+    `install(package) -> bool` defaults to apt-get (when root or password-less sudo).
+    """
     path = find(binary)
-    if path is None and _apt_install(binary.package):
+    if path is None and (install or _apt_install)(binary.package):
         path = find(binary)
     if path is None:
         raise ServerUnavailable(

@@ -184,9 +184,11 @@ class MariaDB:
         self._proc = spawn(argv, self.log)
         proc = self._proc
 
-        def ping() -> bool:
-            with self.address.connect():
-                return True
+        def ping() -> bool:  # answered by *our* server, not one already on that port
+            with self.address.connect() as conn, conn.cursor() as cursor:
+                cursor.execute("SELECT @@datadir")
+                row = cursor.fetchone()
+            return row is not None and Path(str(row[0])).resolve() == self.datadir.resolve()
 
         try:
             wait_until(ping, what=f"mariadbd on port {self.port}",
@@ -242,9 +244,9 @@ class Redis:
         self._proc = spawn(argv, self.log)
         proc = self._proc
 
-        def ping() -> bool:
+        def ping() -> bool:  # answered by *our* process, not one already on that port
             with self.client() as c:
-                return bool(c.ping())
+                return int(c.info("server")["process_id"]) == proc.pid
 
         try:
             wait_until(ping, what=f"redis-server on port {self.port}",

@@ -1,0 +1,105 @@
+"""Smoke run of the README's first command: the demo stack comes up, answers, and goes down.
+
+`make demo` is `python -m scripts.demo` behind the bootstrap; this runs exactly that module as a
+subprocess with its own run folder, talks to the stack it describes in stack.json, then sends
+Ctrl-C (SIGINT) and checks that everything it started is gone.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from scripts.stack import paths
+from scripts.stack.servers import wait_until
+
+DEADLINE_S = 180.0
+
+
+def _alive(pid: int) -> bool:
+    stat = Path(f"/proc/{pid}/stat")
+    return stat.exists() and stat.read_text().split()[2] != "Z"
+
+
+def _call(url: str, method: str = "GET", body: Any = None, token: str | None = None) -> Any:
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, method=method)
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.headers["Content-Type"] == "application/json; charset=utf-8"
+        return json.loads(response.read())
+
+
+def test_demo_comes_up_serves_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+    run_dir = tmp_path / "run"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "scripts.demo", "--run-dir", str(run_dir)],
+        cwd=paths.REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    stack_file = run_dir / "stack.json"
+    try:
+        wait_until(stack_file.is_file, what="demo stack.json", deadline_s=DEADLINE_S,
+                   alive=lambda: proc.poll() is None, interval_s=0.2)
+        info = json.loads(stack_file.read_text())
+        rest = info["services"]["legacy"]["rest"]
+        creds = info["credentials"]
+        assert info["catalog"]["products"] > 0
+        admin = _call(f"{rest}/integration/admin/token", "POST", creds["admin"])
+        product = _call(f"{rest}/products?searchCriteria[pageSize]=1", token=admin)
+        assert product["total_count"] == info["catalog"]["products"]
+        mask = _call(f"{rest}/guest-carts", "POST", {})
+        sku = product["items"][0]["sku"]
+        customer = _call(f"{rest}/integration/customer/token", "POST", creds["customer"])
+        me = _call(f"{rest}/customers/me", token=customer)
+        assert me["email"] == creds["customer"]["username"]
+        assert len(mask) == 32 and sku
+        key_file = Path(info["token_key_file"])
+        assert oct(key_file.stat().st_mode & 0o777) == "0o600"
+        assert key_file.read_text().strip() not in stack_file.read_text()
+        pids = [info["mariadb"]["pid"], info["services"]["legacy"]["pid"]]
+        assert all(_alive(pid) for pid in pids)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            output, _ = proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            output, _ = proc.communicate()
+    text = output.decode(errors="replace")
+    assert proc.returncode == 0, text
+    assert "strangler demo is up" in text and rest in text
+    assert "Traceback" not in text
+    wait_until(lambda: not any(_alive(pid) for pid in pids), what="stack processes exit",
+               deadline_s=60)
+    assert not stack_file.exists()
+
+
+def test_demo_reuses_its_data_on_the_second_start(tmp_path: Path) -> None:
+    """A second `make demo` on the same .run/ loads nothing twice and starts faster."""
+    run_dir = tmp_path / "run"
+    outputs = []
+    for _ in range(2):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "scripts.demo", "--run-dir", str(run_dir)],
+            cwd=paths.REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_until((run_dir / "stack.json").is_file, what="demo", deadline_s=DEADLINE_S,
+                       alive=lambda: proc.poll() is None, interval_s=0.2)
+        finally:
+            proc.send_signal(signal.SIGINT)
+            out, _ = proc.communicate(timeout=60)
+        outputs.append(out.decode(errors="replace"))
+        assert proc.returncode == 0, outputs[-1]
+    assert " 0 already there" in outputs[0]
+    assert "(0 new," in outputs[1]
