@@ -1,0 +1,482 @@
+"""routes.yaml text -> RouteTable, with every problem located as `file:line: key.path: message`.
+
+How this works: the YAML is composed into nodes (which keep their line numbers) and read by a
+small `_Reader` that records a `Problem` instead of raising, so one pass reports *every*
+problem: unknown keys, wrong types, values out of range, unknown backends, duplicate ids, bad
+path templates, unset `${VAR}`s and routes that can never match because an earlier route
+covers them. Only when there is none is a `RouteTable` returned; otherwise `ConfigError`
+carries the list. Reload builds a whole new table this way before swapping it in, so a bad
+file never replaces a good one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+import yaml
+
+from strangler.errors import ConfigError, Problem
+from strangler.model import (
+    STICKY_KEY,
+    Backend,
+    CanaryOptions,
+    CompareRules,
+    Fallback,
+    Match,
+    Mode,
+    PathTemplate,
+    Route,
+    RouteTable,
+    ShadowOptions,
+)
+
+T = TypeVar("T")
+VERSION = 1
+ENV_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+PARAM = re.compile(r"^\{([A-Za-z_][A-Za-z0-9_]*)\}$")
+METHOD = re.compile(r"^[A-Z]+$")
+URL = re.compile(r"^https?://[A-Za-z0-9.\-\[\]:]+(:\d{1,5})?/?$")
+STORE_SEGMENT = re.compile(r"^/rest/(?!V1(/|$))[^/]+/V1(/|$)")
+
+TOP_KEYS = {"version", "backends", "defaults", "routes"}
+BACKEND_KEYS = {"url", "connect_timeout_ms", "timeout_ms", "pool"}
+DEFAULT_KEYS = {"backend", "shadow", "compare", "max_body_bytes"}
+DEFAULT_SHADOW_KEYS = {"sample", "max_in_flight", "timeout_ms", "writes"}
+ROUTE_KEYS = {"id", "description", "match", "mode", "new", "shadow", "canary", "fallback",
+              "compare", "correlate", "rollout"}
+MATCH_KEYS = {"methods", "path", "headers", "query"}
+SHADOW_KEYS = {"sample", "writes", "timeout_ms"}
+CANARY_KEYS = {"percent", "sticky"}
+COMPARE_KEYS = {"headers", "ignore_headers", "ignore", "keyed", "unordered", "tolerance",
+                "normalize", "exact", "noise"}
+
+
+@dataclass
+class _Reader:
+    source: str
+    env: Mapping[str, str]
+
+    def __post_init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def problem(self, node: yaml.Node | None, path: str, message: str) -> None:
+        line = node.start_mark.line + 1 if node is not None else 0
+        self.problems.append(Problem(self.source, line, path, message))
+
+    def mapping(self, node: yaml.Node, path: str, allowed: set[str]) -> dict[str, yaml.Node]:
+        if not isinstance(node, yaml.MappingNode):
+            self.problem(node, path, f"must be a mapping, got {_kind(node)}")
+            return {}
+        out: dict[str, yaml.Node] = {}
+        for key_node, value in node.value:
+            key = str(key_node.value)
+            where = f"{path}.{key}" if path else key
+            if key in out:
+                self.problem(key_node, where, "duplicate key")
+            elif key not in allowed:
+                self.problem(key_node, where, f"unknown key (expected one of: "
+                                              f"{', '.join(sorted(allowed))})")
+            out[key] = value
+        return out
+
+    def sequence(self, node: yaml.Node, path: str) -> list[yaml.Node]:
+        if not isinstance(node, yaml.SequenceNode):
+            self.problem(node, path, f"must be a list, got {_kind(node)}")
+            return []
+        return list(node.value)
+
+    def scalar(self, node: yaml.Node, path: str) -> str | None:
+        if not isinstance(node, yaml.ScalarNode):
+            self.problem(node, path, f"must be a single value, got {_kind(node)}")
+            return None
+        return str(node.value)
+
+    def string(self, node: yaml.Node, path: str) -> str | None:
+        text = self.scalar(node, path)
+        if text is None:
+            return None
+        missing = [m.group(1) for m in ENV_VAR.finditer(text)
+                   if m.group(2) is None and m.group(1) not in self.env]
+        if missing:
+            self.problem(node, path, f"environment variable {missing[0]} is not set")
+            return None
+        return ENV_VAR.sub(lambda m: self.env.get(m.group(1), m.group(2) or ""), text)
+
+    def number(self, node: yaml.Node, path: str, low: float, high: float,
+               integer: bool = False) -> float | None:
+        text = self.scalar(node, path)
+        if text is None:
+            return None
+        try:
+            value = float(text) if not integer else int(text)
+        except ValueError:
+            kind = "an integer" if integer else "a number"
+            self.problem(node, path, f"must be {kind}, got {text!r}")
+            return None
+        if not low <= value <= high:
+            self.problem(node, path, f"must be within [{_num(low)}, {_num(high)}], got {text}")
+            return None
+        return value
+
+    def boolean(self, node: yaml.Node, path: str) -> bool | None:
+        text = self.scalar(node, path)
+        if text is None:
+            return None
+        lowered = text.lower()
+        if lowered in ("true", "yes", "on"):
+            return True
+        if lowered in ("false", "no", "off"):
+            return False
+        self.problem(node, path, f"must be true or false, got {text!r}")
+        return None
+
+    def strings(self, node: yaml.Node, path: str) -> list[str]:
+        out = []
+        for i, item in enumerate(self.sequence(node, path)):
+            value = self.string(item, f"{path}[{i}]")
+            if value is not None:
+                out.append(value)
+        return out
+
+    def choice(self, node: yaml.Node, path: str, options: type[T]) -> T | None:
+        text = self.scalar(node, path)
+        if text is None:
+            return None
+        try:
+            return options(text)  # type: ignore[call-arg]
+        except ValueError:
+            names = ", ".join(str(o.value) for o in options)  # type: ignore[attr-defined]
+            self.problem(node, path, f"must be one of {names}, got {text!r}")
+            return None
+
+
+def _kind(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    return f"{node.value!r}"
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _opt(fields: dict[str, yaml.Node], key: str, read: Callable[[yaml.Node], T | None],
+         default: T) -> T:
+    node = fields.get(key)
+    if node is None:
+        return default
+    value = read(node)
+    return default if value is None else value
+
+
+def parse_template(text: str) -> tuple[PathTemplate | None, str | None]:
+    """A path template, or the reason it is not one."""
+    if not text.startswith("/"):
+        return None, "must start with '/'"
+    if STORE_SEGMENT.match(text):
+        return None, "write templates without the store code (/rest/V1/...): it is normalised away"
+    segments = tuple(text.strip("/").split("/")) if text.strip("/") else ()
+    names: list[str] = []
+    for i, seg in enumerate(segments):
+        if seg == "":
+            return None, "empty path segment ('//')"
+        if seg == "**":
+            if i != len(segments) - 1:
+                return None, "'**' may only end a template"
+            continue
+        if "{" in seg or "}" in seg or "*" in seg:
+            found = PARAM.match(seg)
+            if not found:
+                return None, f"bad segment {seg!r}: a parameter is a whole segment like {{sku}}"
+            if found.group(1) in names:
+                return None, f"parameter {{{found.group(1)}}} appears twice"
+            names.append(found.group(1))
+    return PathTemplate(text, segments), None
+
+
+class _Builder:
+    def __init__(self, reader: _Reader) -> None:
+        self.r = reader
+        self.backend_names: set[str] = set()
+
+    def backends(self, node: yaml.Node) -> dict[str, Backend]:
+        out: dict[str, Backend] = {}
+        if not isinstance(node, yaml.MappingNode):
+            self.r.problem(node, "backends", f"must be a mapping, got {_kind(node)}")
+            return out
+        for key_node, value in node.value:
+            name = str(key_node.value)
+            path = f"backends.{name}"
+            if name in out or name in self.backend_names:
+                self.r.problem(key_node, path, "duplicate backend")
+                continue
+            self.backend_names.add(name)
+            fields = self.r.mapping(value, path, BACKEND_KEYS)
+            if "url" not in fields:
+                self.r.problem(value, f"{path}.url", "is required")
+                continue
+            url = self.r.string(fields["url"], f"{path}.url")
+            if url is None:
+                continue
+            if not URL.match(url):
+                self.r.problem(fields["url"], f"{path}.url",
+                               f"must be http(s)://host[:port] without a path, got {url!r}")
+                continue
+            out[name] = Backend(
+                name=name, url=url.rstrip("/"),
+                connect_timeout_ms=int(_opt(fields, "connect_timeout_ms", lambda n: self.r.number(
+                    n, f"{path}.connect_timeout_ms", 1, 600_000, integer=True), 300)),
+                timeout_ms=int(_opt(fields, "timeout_ms", lambda n: self.r.number(
+                    n, f"{path}.timeout_ms", 1, 3_600_000, integer=True), 5000)),
+                pool=int(_opt(fields, "pool", lambda n: self.r.number(
+                    n, f"{path}.pool", 1, 100_000, integer=True), 100)),
+            )
+        return out
+
+    def compare(self, node: yaml.Node, path: str, base: CompareRules) -> CompareRules:
+        fields = self.r.mapping(node, path, COMPARE_KEYS)
+        headers = tuple(h.lower() for h in _opt(
+            fields, "headers", lambda n: self.r.strings(n, f"{path}.headers"), list(base.headers)))
+        ignore_headers = tuple(h.lower() for h in _opt(
+            fields, "ignore_headers", lambda n: self.r.strings(n, f"{path}.ignore_headers"),
+            list(base.ignore_headers)))
+        ignore = tuple(_opt(fields, "ignore", lambda n: self.r.strings(n, f"{path}.ignore"), []))
+        unordered = tuple(_opt(fields, "unordered",
+                               lambda n: self.r.strings(n, f"{path}.unordered"), []))
+        keyed: dict[str, str] = {}
+        if "keyed" in fields:
+            for k, v in self.r.mapping(fields["keyed"], f"{path}.keyed",
+                                       _any_keys(fields["keyed"])).items():
+                value = self.r.string(v, f"{path}.keyed.{k}")
+                if value is not None:
+                    keyed[k] = value
+        tolerance: dict[str, float] = {}
+        if "tolerance" in fields:
+            for k, v in self.r.mapping(fields["tolerance"], f"{path}.tolerance",
+                                       _any_keys(fields["tolerance"])).items():
+                number = self.r.number(v, f"{path}.tolerance.{k}", 0, 1e12)
+                if number is not None:
+                    tolerance[k] = number
+        extra = {k: yaml.safe_load(yaml.serialize(v)) for k, v in fields.items()
+                 if k in ("normalize", "exact", "noise")}
+        return CompareRules(headers, ignore_headers, ignore, keyed, unordered, tolerance, extra)
+
+    def route(self, node: yaml.Node, index: int, table: _TableParts) -> Route | None:
+        path = f"routes[{index}]"
+        fields = self.r.mapping(node, path, ROUTE_KEYS)
+        if not fields:
+            return None
+        route_id = self.r.scalar(fields["id"], f"{path}.id") if "id" in fields else None
+        if route_id is None:
+            if "id" not in fields:
+                self.r.problem(node, f"{path}.id", "is required")
+            return None
+        duplicate = route_id in table.seen_ids
+        if duplicate:
+            self.r.problem(fields["id"], f"{path}.id", f"duplicate route id {route_id!r} "
+                           f"(first at line {table.seen_ids[route_id]})")
+        else:
+            table.seen_ids[route_id] = node.start_mark.line + 1
+        if "match" not in fields:
+            self.r.problem(node, f"{path}.match", "is required")
+            return None
+        match = self.match(fields["match"], f"{path}.match")
+        mode = _opt(fields, "mode", lambda n: self.r.choice(n, f"{path}.mode", Mode), Mode.LEGACY)
+        new = None
+        if "new" in fields:
+            new = self.r.scalar(fields["new"], f"{path}.new")
+            if new is not None and new not in table.backends and new in self.backend_names:
+                new = None  # the backend itself had a problem, already reported
+            elif new is not None and new not in table.backends:
+                self.r.problem(fields["new"], f"{path}.new", f"unknown backend {new!r} "
+                               f"(defined: {', '.join(sorted(table.backends)) or 'none'})")
+                new = None
+        elif mode is not Mode.LEGACY:
+            self.r.problem(fields.get("mode"), f"{path}.new",
+                           f"is required when mode is {mode.value}")
+        shadow = self.shadow(fields.get("shadow"), f"{path}.shadow", table.shadow)
+        canary = self.canary(fields.get("canary"), f"{path}.canary", match)
+        fallback = _opt(fields, "fallback",
+                        lambda n: self.r.choice(n, f"{path}.fallback", Fallback), Fallback.NONE)
+        compare = (self.compare(fields["compare"], f"{path}.compare", table.compare)
+                   if "compare" in fields else table.compare)
+        if "correlate" in fields:
+            self.r.sequence(fields["correlate"], f"{path}.correlate")
+        if "rollout" in fields:
+            self.r.mapping(fields["rollout"], f"{path}.rollout", set())
+        if match is None or duplicate:
+            return None
+        return Route(route_id, match, mode, new, shadow, canary, fallback, compare,
+                     node.start_mark.line + 1)
+
+    def match(self, node: yaml.Node, path: str) -> Match | None:
+        fields = self.r.mapping(node, path, MATCH_KEYS)
+        methods = None
+        if "methods" in fields:
+            listed = self.r.strings(fields["methods"], f"{path}.methods")
+            bad = [m for m in listed if not METHOD.match(m)]
+            if bad:
+                self.r.problem(fields["methods"], f"{path}.methods",
+                               f"HTTP methods are upper-case words, got {bad[0]!r}")
+            methods = frozenset(m for m in listed if METHOD.match(m)) or None
+        if "path" not in fields:
+            self.r.problem(node, f"{path}.path", "is required")
+            return None
+        text = self.r.string(fields["path"], f"{path}.path")
+        if text is None:
+            return None
+        template, reason = parse_template(text)
+        if template is None:
+            self.r.problem(fields["path"], f"{path}.path", f"bad template {text!r}: {reason}")
+            return None
+        headers = self._pairs(fields.get("headers"), f"{path}.headers", lower=True)
+        query = self._pairs(fields.get("query"), f"{path}.query", lower=False)
+        return Match(methods, template, headers, query)
+
+    def _pairs(self, node: yaml.Node | None, path: str, *, lower: bool) -> dict[str, str]:
+        if node is None:
+            return {}
+        out = {}
+        for key, value in self.r.mapping(node, path, _any_keys(node)).items():
+            text = self.r.string(value, f"{path}.{key}")
+            if text is not None:
+                out[key.lower() if lower else key] = text
+        return out
+
+    def shadow(self, node: yaml.Node | None, path: str, base: ShadowOptions,
+               allowed: set[str] = SHADOW_KEYS) -> ShadowOptions:
+        if node is None:
+            return base
+        fields = self.r.mapping(node, path, allowed)
+        return ShadowOptions(
+            sample=float(_opt(fields, "sample", lambda n: self.r.number(
+                n, f"{path}.sample", 0, 1), base.sample)),
+            writes=bool(_opt(fields, "writes", lambda n: self.r.boolean(
+                n, f"{path}.writes"), base.writes)),
+            timeout_ms=int(_opt(fields, "timeout_ms", lambda n: self.r.number(
+                n, f"{path}.timeout_ms", 1, 600_000, integer=True), base.timeout_ms)),
+        )
+
+    def canary(self, node: yaml.Node | None, path: str, match: Match | None) -> CanaryOptions:
+        if node is None:
+            return CanaryOptions()
+        fields = self.r.mapping(node, path, CANARY_KEYS)
+        percent = float(_opt(fields, "percent", lambda n: self.r.number(
+            n, f"{path}.percent", 0, 100), 0.0))
+        sticky = "none"
+        if "sticky" in fields:
+            value = self.r.scalar(fields["sticky"], f"{path}.sticky")
+            if value is not None and not STICKY_KEY.match(value):
+                self.r.problem(fields["sticky"], f"{path}.sticky",
+                               "must be customer, none, path.<param>, header:<name> or "
+                               f"cookie:<name>, got {value!r}")
+            elif value is not None:
+                if value.startswith("path.") and match is not None and \
+                        value[5:] not in match.path.params:
+                    self.r.problem(fields["sticky"], f"{path}.sticky",
+                                   f"{value[5:]!r} is not a parameter of {match.path.text!r}")
+                sticky = value
+        return CanaryOptions(percent, sticky)
+
+
+def _any_keys(node: yaml.Node) -> set[str]:
+    return {str(k.value) for k, _ in node.value} if isinstance(node, yaml.MappingNode) else set()
+
+
+@dataclass
+class _TableParts:
+    backends: dict[str, Backend]
+    shadow: ShadowOptions
+    compare: CompareRules
+    seen_ids: dict[str, int] = field(default_factory=dict)
+
+
+def _unreachable(reader: _Reader, routes: list[tuple[int, Route]]) -> None:
+    for n, (i, later) in enumerate(routes):
+        for _, earlier in routes[:n]:
+            if earlier.match.covers(later.match):
+                reader.problems.append(Problem(
+                    reader.source, later.line, f"routes[{i}]",
+                    f"route {later.id!r} can never match: route {earlier.id!r} "
+                    f"(line {earlier.line}) already matches everything it does"))
+                break
+
+
+def parse(text: str, *, source: str = "routes.yaml", env: Mapping[str, str]) -> RouteTable:
+    """Parse and check routes.yaml; raise ConfigError listing every located problem."""
+    reader = _Reader(source, env)
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 0
+        raise ConfigError([Problem(source, line, "", f"not valid YAML: "
+                                   f"{getattr(exc, 'problem', None) or exc}")]) from None
+    if root is None:
+        raise ConfigError([Problem(source, 1, "", "the file is empty")])
+    fields = reader.mapping(root, "", TOP_KEYS)
+    version = fields.get("version")
+    if version is None:
+        reader.problem(root, "version", f"is required (version: {VERSION})")
+    elif reader.scalar(version, "version") != str(VERSION):
+        reader.problem(version, "version", f"must be {VERSION}, got {version.value!r}")
+    builder = _Builder(reader)
+    backends = builder.backends(fields["backends"]) if "backends" in fields else {}
+    if "backends" not in fields:
+        reader.problem(root, "backends", "is required")
+    defaults = reader.mapping(fields["defaults"], "defaults", DEFAULT_KEYS) \
+        if "defaults" in fields else {}
+    default_backend = "legacy"
+    if "backend" in defaults:
+        default_backend = reader.scalar(defaults["backend"], "defaults.backend") or "legacy"
+    if default_backend not in backends and default_backend not in builder.backend_names:
+        reader.problem(defaults.get("backend") or root, "defaults.backend",
+                       f"unknown backend {default_backend!r} (anything unmatched goes there)")
+    shadow = builder.shadow(defaults.get("shadow"), "defaults.shadow", ShadowOptions(),
+                            DEFAULT_SHADOW_KEYS)
+    shadow_node = defaults.get("shadow")
+    max_in_flight = 512
+    if isinstance(shadow_node, yaml.MappingNode):
+        for key_node, value in shadow_node.value:
+            if key_node.value == "max_in_flight":
+                max_in_flight = int(reader.number(value, "defaults.shadow.max_in_flight", 1,
+                                                  1_000_000, integer=True) or 512)
+    compare = builder.compare(defaults["compare"], "defaults.compare", CompareRules()) \
+        if "compare" in defaults else CompareRules()
+    max_body = int(_opt(defaults, "max_body_bytes", lambda n: reader.number(
+        n, "defaults.max_body_bytes", 1, 1 << 34, integer=True), 1024 * 1024))
+    parts = _TableParts(backends, shadow, compare)
+    route_nodes = reader.sequence(fields["routes"], "routes") if "routes" in fields else []
+    indexed = [(i, r) for i, node in enumerate(route_nodes)
+               if (r := builder.route(node, i, parts)) is not None]
+    _unreachable(reader, indexed)
+    routes = [r for _, r in indexed]
+    if reader.problems:
+        raise ConfigError(sorted(reader.problems, key=lambda p: (p.line, p.path)))
+    return RouteTable(
+        backends=backends,
+        routes=tuple(routes),
+        default_backend=default_backend,
+        shadow_defaults=shadow,
+        max_in_flight=max_in_flight,
+        max_body_bytes=max_body,
+        source=source,
+        digest=hashlib.sha256(text.encode()).hexdigest(),
+    )
+
+
+def load(path: str, env: Mapping[str, str]) -> RouteTable:
+    """Read and parse a routes file (the one I/O edge of config)."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except OSError as exc:
+        raise ConfigError([Problem(path, 0, "", f"cannot read: {exc.strerror}")]) from None
+    return parse(text, source=path, env=env)
+
