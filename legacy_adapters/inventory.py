@@ -47,12 +47,16 @@ class EffectiveStock:
 
 def effective(item: StockItem, config: InventoryConfig = CONFIG) -> EffectiveStock:
     """Resolve `use_config_*` flags against the configuration."""
-    enable_inc = config.enable_qty_increments if item.use_config_enable_qty_inc else (
-        item.enable_qty_increments
+    enable_inc = (
+        config.enable_qty_increments
+        if item.use_config_enable_qty_inc
+        else (item.enable_qty_increments)
     )
     increments = Decimal(0)
     if enable_inc:
-        increments = config.qty_increments if item.use_config_qty_increments else item.qty_increments
+        increments = (
+            config.qty_increments if item.use_config_qty_increments else item.qty_increments
+        )
     return EffectiveStock(
         manage_stock=config.manage_stock if item.use_config_manage_stock else item.manage_stock,
         min_qty=config.min_qty if item.use_config_min_qty else item.min_qty,
@@ -76,18 +80,18 @@ def check_qty(item: StockItem | None, requested: Decimal) -> errors.MagentoError
     if item is None:
         return None
     stock = effective(item)
-    if not stock.manage_stock:
-        return None
-    if not stock.is_in_stock:
-        return errors.InputError("This product is out of stock.")
+    # StockStateProvider order: sale-qty limits apply even when stock is not managed. The
+    # message reaches REST rendered (Quote::addProduct re-throws the item's messages joined).
     if requested < stock.min_sale_qty:
-        return errors.InputError(
-            "The fewest you may purchase is %1.", [_qty_text(stock.min_sale_qty)]
-        )
+        return errors.InputError(f"The fewest you may purchase is {_qty_text(stock.min_sale_qty)}.")
     if stock.max_sale_qty and requested > stock.max_sale_qty:
         return errors.InputError(
             "The requested qty exceeds the maximum qty allowed in shopping cart"
         )
+    if not stock.manage_stock:
+        return None
+    if not stock.is_in_stock:
+        return errors.InputError("This product is out of stock.")
     if stock.backorders == 0 and stock.qty - requested < stock.min_qty:
         return errors.InputError("The requested qty is not available")
     return None

@@ -36,15 +36,43 @@ from legacy_adapters.records import (
 Row = Mapping[str, Any]
 
 # Attributes with their own getter on ProductInterface, or never shown as custom attributes.
-PRODUCT_OWN_FIELDS = frozenset({
-    "sku", "name", "price", "status", "visibility", "weight", "type_id", "attribute_set_id",
-    "created_at", "updated_at", "media_gallery", "tier_price", "quantity_and_stock_status",
-    "category_ids", "has_options", "required_options", "options_container_legacy",
-})
-CATEGORY_OWN_FIELDS = frozenset({
-    "name", "is_active", "include_in_menu", "parent_id", "position", "level", "created_at",
-    "updated_at", "children", "all_children", "path_in_store", "available_sort_by",
-})
+PRODUCT_OWN_FIELDS = frozenset(
+    {
+        "sku",
+        "name",
+        "price",
+        "status",
+        "visibility",
+        "weight",
+        "type_id",
+        "attribute_set_id",
+        "created_at",
+        "updated_at",
+        "media_gallery",
+        "tier_price",
+        "quantity_and_stock_status",
+        "category_ids",
+        "has_options",
+        "required_options",
+        "options_container_legacy",
+    }
+)
+CATEGORY_OWN_FIELDS = frozenset(
+    {
+        "name",
+        "is_active",
+        "include_in_menu",
+        "parent_id",
+        "position",
+        "level",
+        "created_at",
+        "updated_at",
+        "children",
+        "all_children",
+        "path_in_store",
+        "available_sort_by",
+    }
+)
 IMAGE_ROLES = ("image", "small_image", "thumbnail", "swatch_image")
 
 
@@ -199,15 +227,15 @@ def product(rows: ProductRows, meta: CatalogMeta) -> Product:
         if attr is None or value is None or attr.code in PRODUCT_OWN_FIELDS:
             continue
         custom.append((attribute_id, CustomAttribute(attr.code, value)))
-    statics = {
+    statics: dict[str, str | tuple[str, ...]] = {
         "category_ids": tuple(str(link.category_id) for link in rows.category_links),
         "has_options": str(entity["has_options"]),
         "required_options": str(entity["required_options"]),
     }
-    for code, value in statics.items():
+    for code, static in statics.items():
         attr = meta.product.get(code)
-        if attr is not None and (value or code != "category_ids"):
-            custom.append((attr.attribute_id, CustomAttribute(code, value)))
+        if attr is not None and (static or code != "category_ids"):
+            custom.append((attr.attribute_id, CustomAttribute(code, static)))
     custom.sort(key=lambda pair: pair[0])
     product_id = int(entity["entity_id"])
     options = tuple(
@@ -291,7 +319,8 @@ def categories(
             is_active=None if by_code.get("is_active") is None else by_code["is_active"] == "1",
             is_anchor=is_anchor,
             include_in_menu=(
-                None if by_code.get("include_in_menu") is None
+                None
+                if by_code.get("include_in_menu") is None
                 else by_code["include_in_menu"] == "1"
             ),
             children=tuple(cid for _, cid in sorted(children.get(entity_id, []))),
@@ -342,38 +371,69 @@ def quote_item(row: Row) -> QuoteItem:
     )
 
 
-_ADDRESS_TEXT = ("email", "firstname", "lastname", "middlename", "prefix", "suffix", "company",
-                 "street", "city", "region", "region_code", "postcode", "country_id",
-                 "telephone", "fax", "shipping_method", "shipping_description")
-_ADDRESS_MONEY = ("subtotal", "base_subtotal", "subtotal_with_discount",
-                  "base_subtotal_with_discount", "tax_amount", "base_tax_amount",
-                  "shipping_amount", "base_shipping_amount", "discount_amount",
-                  "base_discount_amount", "grand_total", "base_grand_total")
-_ADDRESS_NULLABLE_MONEY = ("shipping_tax_amount", "base_shipping_tax_amount",
-                           "shipping_discount_amount", "base_shipping_discount_amount",
-                           "subtotal_incl_tax", "shipping_incl_tax", "base_shipping_incl_tax")
+_ADDRESS_TEXT = (
+    "email",
+    "firstname",
+    "lastname",
+    "middlename",
+    "prefix",
+    "suffix",
+    "company",
+    "street",
+    "city",
+    "region",
+    "region_code",
+    "postcode",
+    "country_id",
+    "telephone",
+    "fax",
+    "shipping_method",
+    "shipping_description",
+)
+_ADDRESS_MONEY = (
+    "subtotal",
+    "base_subtotal",
+    "subtotal_with_discount",
+    "base_subtotal_with_discount",
+    "tax_amount",
+    "base_tax_amount",
+    "shipping_amount",
+    "base_shipping_amount",
+    "discount_amount",
+    "base_discount_amount",
+    "grand_total",
+    "base_grand_total",
+)
+_ADDRESS_NULLABLE_MONEY = (
+    "shipping_tax_amount",
+    "base_shipping_tax_amount",
+    "shipping_discount_amount",
+    "base_shipping_discount_amount",
+    "subtotal_incl_tax",
+    "shipping_incl_tax",
+    "base_shipping_incl_tax",
+)
 
 
 def quote_address(row: Row) -> QuoteAddress:
-    vat = row.get("vat_id")
-    return QuoteAddress(
-        address_id=int(row["address_id"]),
-        quote_id=int(row["quote_id"]),
-        address_type=row["address_type"] or "",
-        customer_id=row["customer_id"],
-        region_id=row["region_id"],
-        vat_id=vat,
-        customer_address_id=row["customer_address_id"],
-        same_as_billing=int(row["same_as_billing"] or 0),
-        save_in_address_book=int(row["save_in_address_book"] or 0),
-        **{k: row.get(k) for k in _ADDRESS_TEXT},
-        **{k: _dec(row[k]) for k in _ADDRESS_MONEY},
-        **{k: _dec(row[k], None) for k in _ADDRESS_NULLABLE_MONEY},
-    )
+    fields: dict[str, Any] = {
+        "address_id": int(row["address_id"]),
+        "quote_id": int(row["quote_id"]),
+        "address_type": row["address_type"] or "",
+        "customer_id": row["customer_id"],
+        "region_id": row["region_id"],
+        "vat_id": row.get("vat_id"),
+        "customer_address_id": row["customer_address_id"],
+        "same_as_billing": int(row["same_as_billing"] or 0),
+        "save_in_address_book": int(row["save_in_address_book"] or 0),
+    }
+    fields.update((k, row.get(k)) for k in _ADDRESS_TEXT)
+    fields.update((k, _dec(row[k])) for k in _ADDRESS_MONEY)
+    fields.update((k, _dec(row[k], None)) for k in _ADDRESS_NULLABLE_MONEY)
+    return QuoteAddress(**fields)
 
 
-def quote(row: Row, items: Iterable[Row], addresses: Iterable[Row],
-          masked_id: str | None) -> Quote:
+def quote(row: Row, items: Iterable[Row], addresses: Iterable[Row], masked_id: str | None) -> Quote:
     zero = Decimal(0)
     return Quote(
         entity_id=int(row["entity_id"]),

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from legacy_adapters import inventory
-from legacy_adapters.magento_wire import errors
+from legacy_adapters.magento_wire import casts, errors
 from legacy_adapters.magento_wire.money import round_price, to_column
 from legacy_adapters.records import Product, Quote, QuoteItem
 
@@ -60,13 +60,10 @@ def check_product(product: Product | None) -> Product:
 
 def check_qty(field_value: object) -> Decimal:
     """A requested quantity: cast to float like the web API, then CartItemPersister's check."""
-    if isinstance(field_value, dict | list):
-        raise errors.invalid_type("Array", "float")
-    if isinstance(field_value, str):
-        try:
-            field_value = float(field_value)
-        except ValueError:
-            raise errors.invalid_type(field_value, "float") from None
+    if field_value is not None and (
+        isinstance(field_value, bool) or not isinstance(field_value, int | float)
+    ):
+        field_value = casts.to_float(field_value)
     if isinstance(field_value, bool) or not isinstance(field_value, int | float):
         raise errors.invalid_value("qty", field_value)
     if field_value != field_value or field_value in (float("inf"), float("-inf")):
@@ -75,7 +72,9 @@ def check_qty(field_value: object) -> Decimal:
     if qty <= 0:
         raise errors.invalid_value("qty", field_value)
     if qty > Decimal("99999999"):
-        raise errors.InputError("The requested qty exceeds the maximum qty allowed in shopping cart")
+        raise errors.InputError(
+            "The requested qty exceeds the maximum qty allowed in shopping cart"
+        )
     return qty
 
 
@@ -139,29 +138,56 @@ class Collected:
 def _item_totals(item: QuoteItem) -> ItemTotals:
     price = round_price(item.price)
     row = round_price(price * item.qty)
-    return ItemTotals(item.item_id, {
-        "price": price, "base_price": price, "row_total": row, "base_row_total": row,
-        "price_incl_tax": price, "base_price_incl_tax": price,
-        "row_total_incl_tax": row, "base_row_total_incl_tax": row,
-        "tax_amount": ZERO, "base_tax_amount": ZERO, "tax_percent": ZERO,
-        "discount_amount": ZERO, "base_discount_amount": ZERO, "discount_percent": ZERO,
-        "row_total_with_discount": ZERO, "discount_tax_compensation_amount": ZERO,
-        "base_discount_tax_compensation_amount": ZERO,
-    })
+    return ItemTotals(
+        item.item_id,
+        {
+            "price": price,
+            "base_price": price,
+            "row_total": row,
+            "base_row_total": row,
+            "price_incl_tax": price,
+            "base_price_incl_tax": price,
+            "row_total_incl_tax": row,
+            "base_row_total_incl_tax": row,
+            "tax_amount": ZERO,
+            "base_tax_amount": ZERO,
+            "tax_percent": ZERO,
+            "discount_amount": ZERO,
+            "base_discount_amount": ZERO,
+            "discount_percent": ZERO,
+            "row_total_with_discount": ZERO,
+            "discount_tax_compensation_amount": ZERO,
+            "base_discount_tax_compensation_amount": ZERO,
+        },
+    )
 
 
-def _address_values(subtotal: Decimal, weight: Decimal, has_items: bool) -> dict[str, Decimal | None]:
-    shipping_keys = ("shipping_discount_amount", "base_shipping_discount_amount",
-                     "shipping_tax_amount", "base_shipping_tax_amount", "shipping_incl_tax",
-                     "base_shipping_incl_tax")
+def _address_values(
+    subtotal: Decimal, weight: Decimal, has_items: bool
+) -> dict[str, Decimal | None]:
+    shipping_keys = (
+        "shipping_discount_amount",
+        "base_shipping_discount_amount",
+        "shipping_tax_amount",
+        "base_shipping_tax_amount",
+        "shipping_incl_tax",
+        "base_shipping_incl_tax",
+    )
     values: dict[str, Decimal | None] = {
-        "subtotal": subtotal, "base_subtotal": subtotal,
-        "subtotal_with_discount": subtotal, "base_subtotal_with_discount": subtotal,
-        "tax_amount": ZERO, "base_tax_amount": ZERO,
-        "shipping_amount": ZERO, "base_shipping_amount": ZERO,
-        "discount_amount": ZERO, "base_discount_amount": ZERO,
-        "grand_total": subtotal, "base_grand_total": subtotal,
-        "subtotal_incl_tax": subtotal, "weight": weight,
+        "subtotal": subtotal,
+        "base_subtotal": subtotal,
+        "subtotal_with_discount": subtotal,
+        "base_subtotal_with_discount": subtotal,
+        "tax_amount": ZERO,
+        "base_tax_amount": ZERO,
+        "shipping_amount": ZERO,
+        "base_shipping_amount": ZERO,
+        "discount_amount": ZERO,
+        "base_discount_amount": ZERO,
+        "grand_total": subtotal,
+        "base_grand_total": subtotal,
+        "subtotal_incl_tax": subtotal,
+        "weight": weight,
     }
     # The tax collectors only run with items: on a never-filled cart these stay NULL (absent).
     values.update({k: ZERO if has_items else None for k in shipping_keys})
@@ -181,9 +207,12 @@ def collect(quote: Quote) -> Collected:
             values = _address_values(subtotal, weight, bool(quote.items))
         else:
             values = _address_values(ZERO, ZERO, bool(quote.items))
-        addresses.append(AddressTotals(address.address_id,
-                                       {k: None if v is None else to_column(v)
-                                        for k, v in values.items()}))
+        addresses.append(
+            AddressTotals(
+                address.address_id,
+                {k: None if v is None else to_column(v) for k, v in values.items()},
+            )
+        )
     return Collected(
         items=items,
         addresses=tuple(addresses),

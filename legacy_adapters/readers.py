@@ -58,7 +58,10 @@ def catalog_meta(conn: pymysql.Connection[Any]) -> mapping.CatalogMeta:
 
 
 def product_by_sku(
-    conn: pymysql.Connection[Any], sku: str, *, store_id: int = 0,
+    conn: pymysql.Connection[Any],
+    sku: str,
+    *,
+    store_id: int = 0,
     meta: mapping.CatalogMeta | None = None,
 ) -> Product | None:
     meta = meta or catalog_meta(conn)
@@ -66,7 +69,10 @@ def product_by_sku(
 
 
 def products(
-    conn: pymysql.Connection[Any], ids: list[int], *, store_id: int = 0,
+    conn: pymysql.Connection[Any],
+    ids: list[int],
+    *,
+    store_id: int = 0,
     meta: mapping.CatalogMeta | None = None,
 ) -> list[Product]:
     meta = meta or catalog_meta(conn)
@@ -74,7 +80,10 @@ def products(
 
 
 def iter_products(
-    conn: pymysql.Connection[Any], *, store_id: int = 0, batch_size: int = 500,
+    conn: pymysql.Connection[Any],
+    *,
+    store_id: int = 0,
+    batch_size: int = 500,
     meta: mapping.CatalogMeta | None = None,
 ) -> Iterator[Product]:
     """Every product in entity_id order, fetched `batch_size` at a time."""
@@ -98,8 +107,13 @@ def product_count(conn: pymysql.Connection[Any]) -> int:
 
 
 def categories(
-    conn: pymysql.Connection[Any], *, store_id: int = 0, website_id: int = 0,
+    conn: pymysql.Connection[Any],
+    *,
+    store_id: int = 0,
+    website_id: int = 0,
     meta: mapping.CatalogMeta | None = None,
 ) -> dict[int, Category]:
     meta = meta or catalog_meta(conn)
-    return run(conn, catalog_plans.categories_plan(store_id=store_id, website_id=website_id, meta=meta))
+    return run(
+        conn, catalog_plans.categories_plan(store_id=store_id, website_id=website_id, meta=meta)
+    )

@@ -36,8 +36,12 @@ class _Progress:
         if done == total or now - self.last > 0.5:
             self.last = now
             pct = 100 * done / total if total else 100
-            print(f"\r{stage}: {done}/{total} ({pct:.0f}%)", end="\n" if done == total else "",
-                  file=sys.stderr, flush=True)
+            print(
+                f"\r{stage}: {done}/{total} ({pct:.0f}%)",
+                end="\n" if done == total else "",
+                file=sys.stderr,
+                flush=True,
+            )
 
 
 def _catalog(args: argparse.Namespace) -> Catalog:
@@ -52,8 +56,13 @@ def _catalog(args: argparse.Namespace) -> Catalog:
 
 def _count_check(address: MySQLAddress, database: str, catalog: Catalog) -> tuple[int, int]:
     skus = {s.lower() for s in read.product_skus(catalog)}
-    conn = readers.connect(host=address.host, port=address.port, user=address.user,
-                           password=address.password, database=database)
+    conn = readers.connect(
+        host=address.host,
+        port=address.port,
+        user=address.user,
+        password=address.password,
+        database=database,
+    )
     with conn, conn.cursor() as cursor:
         cursor.execute("SELECT sku FROM catalog_product_entity")
         present = {str(r["sku"]).lower() for r in cursor.fetchall()}
@@ -61,18 +70,28 @@ def _count_check(address: MySQLAddress, database: str, catalog: Catalog) -> tupl
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m scripts.load_catalog",
-                                     description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m scripts.load_catalog", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--user", default="root")
     parser.add_argument("--password", default="")
     parser.add_argument("--database", default="magento")
     parser.add_argument("--catalog", choices=("luma", "venia"), default="luma")
-    parser.add_argument("--sample-data", type=Path, default=None,
-                        help=f"default: ${paths.SAMPLE_DATA_ENV} or {paths.DEFAULT_SAMPLE_DATA}")
-    parser.add_argument("--generate", type=int, default=0, metavar="N",
-                        help="load a generated catalog of N products instead")
+    parser.add_argument(
+        "--sample-data",
+        type=Path,
+        default=None,
+        help=f"default: ${paths.SAMPLE_DATA_ENV} or {paths.DEFAULT_SAMPLE_DATA}",
+    )
+    parser.add_argument(
+        "--generate",
+        type=int,
+        default=0,
+        metavar="N",
+        help="load a generated catalog of N products instead",
+    )
     parser.add_argument("--generated-dir", type=Path, default=None)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
@@ -82,15 +101,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc} (use --sample-data PATH or --generate N)", file=sys.stderr)
         return 2
     address = MySQLAddress(args.host, args.port, args.user, args.password)
-    print(f"loading {catalog.name} ({catalog.expected_products} products) from {catalog.source}",
-          file=sys.stderr)
+    print(
+        f"loading {catalog.name} ({catalog.expected_products} products) from {catalog.source}",
+        file=sys.stderr,
+    )
     report = catalogs.load_into(address, args.database, catalog, progress=_Progress())
     in_files, loaded = _count_check(address, args.database, catalog)
-    print(f"{report.products_in_files} products in the files: {report.products_inserted} "
-          f"inserted, {report.products_existing} already present; "
-          f"{report.categories_created} categories and {report.attributes_created} attributes "
-          f"created; {report.customers} customers; {report.warning_count} warnings; "
-          f"{report.elapsed_s:.1f}s")
+    print(
+        f"{report.products_in_files} products in the files: {report.products_inserted} "
+        f"inserted, {report.products_existing} already present; "
+        f"{report.categories_created} categories and {report.attributes_created} attributes "
+        f"created; {report.customers} customers; {report.warning_count} warnings; "
+        f"{report.elapsed_s:.1f}s"
+    )
     for warning in report.warnings:
         print(f"  warning: {warning}")
     print(f"count check: {loaded} of {in_files} SKUs from the files are in the database")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -46,13 +46,33 @@ TOP_KEYS = {"version", "backends", "defaults", "routes"}
 BACKEND_KEYS = {"url", "connect_timeout_ms", "timeout_ms", "pool"}
 DEFAULT_KEYS = {"backend", "shadow", "compare", "max_body_bytes"}
 DEFAULT_SHADOW_KEYS = {"sample", "max_in_flight", "timeout_ms", "writes"}
-ROUTE_KEYS = {"id", "description", "match", "mode", "new", "shadow", "canary", "fallback",
-              "compare", "correlate", "rollout"}
+ROUTE_KEYS = {
+    "id",
+    "description",
+    "match",
+    "mode",
+    "new",
+    "shadow",
+    "canary",
+    "fallback",
+    "compare",
+    "correlate",
+    "rollout",
+}
 MATCH_KEYS = {"methods", "path", "headers", "query"}
 SHADOW_KEYS = {"sample", "writes", "timeout_ms"}
 CANARY_KEYS = {"percent", "sticky"}
-COMPARE_KEYS = {"headers", "ignore_headers", "ignore", "keyed", "unordered", "tolerance",
-                "normalize", "exact", "noise"}
+COMPARE_KEYS = {
+    "headers",
+    "ignore_headers",
+    "ignore",
+    "keyed",
+    "unordered",
+    "tolerance",
+    "normalize",
+    "exact",
+    "noise",
+}
 
 
 @dataclass
@@ -78,8 +98,9 @@ class _Reader:
             if key in out:
                 self.problem(key_node, where, "duplicate key")
             elif key not in allowed:
-                self.problem(key_node, where, f"unknown key (expected one of: "
-                                              f"{', '.join(sorted(allowed))})")
+                self.problem(
+                    key_node, where, f"unknown key (expected one of: {', '.join(sorted(allowed))})"
+                )
             out[key] = value
         return out
 
@@ -99,15 +120,19 @@ class _Reader:
         text = self.scalar(node, path)
         if text is None:
             return None
-        missing = [m.group(1) for m in ENV_VAR.finditer(text)
-                   if m.group(2) is None and m.group(1) not in self.env]
+        missing = [
+            m.group(1)
+            for m in ENV_VAR.finditer(text)
+            if m.group(2) is None and m.group(1) not in self.env
+        ]
         if missing:
             self.problem(node, path, f"environment variable {missing[0]} is not set")
             return None
         return ENV_VAR.sub(lambda m: self.env.get(m.group(1), m.group(2) or ""), text)
 
-    def number(self, node: yaml.Node, path: str, low: float, high: float,
-               integer: bool = False) -> float | None:
+    def number(
+        self, node: yaml.Node, path: str, low: float, high: float, integer: bool = False
+    ) -> float | None:
         text = self.scalar(node, path)
         if text is None:
             return None
@@ -154,6 +179,50 @@ class _Reader:
             return None
 
 
+class _Fields(_Reader):
+    """Optional fields of a mapping: absent or invalid (already reported) -> the default."""
+
+    def number_field(
+        self,
+        fields: dict[str, yaml.Node],
+        key: str,
+        path: str,
+        low: float,
+        high: float,
+        default: float,
+    ) -> float:
+        node = fields.get(key)
+        value = None if node is None else self.number(node, f"{path}.{key}", low, high)
+        return default if value is None else value
+
+    def int_field(
+        self, fields: dict[str, yaml.Node], key: str, path: str, low: int, high: int, default: int
+    ) -> int:
+        node = fields.get(key)
+        value = (
+            None if node is None else self.number(node, f"{path}.{key}", low, high, integer=True)
+        )
+        return default if value is None else int(value)
+
+    def bool_field(self, fields: dict[str, yaml.Node], key: str, path: str, default: bool) -> bool:
+        node = fields.get(key)
+        value = None if node is None else self.boolean(node, f"{path}.{key}")
+        return default if value is None else value
+
+    def strings_field(
+        self, fields: dict[str, yaml.Node], key: str, path: str, default: tuple[str, ...]
+    ) -> tuple[str, ...]:
+        node = fields.get(key)
+        return default if node is None else tuple(self.strings(node, f"{path}.{key}"))
+
+    def choice_field(
+        self, fields: dict[str, yaml.Node], key: str, path: str, options: type[T], default: T
+    ) -> T:
+        node = fields.get(key)
+        value = None if node is None else self.choice(node, f"{path}.{key}", options)
+        return default if value is None else value
+
+
 def _kind(node: yaml.Node) -> str:
     if isinstance(node, yaml.MappingNode):
         return "a mapping"
@@ -164,15 +233,6 @@ def _kind(node: yaml.Node) -> str:
 
 def _num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
-
-
-def _opt(fields: dict[str, yaml.Node], key: str, read: Callable[[yaml.Node], T | None],
-         default: T) -> T:
-    node = fields.get(key)
-    if node is None:
-        return default
-    value = read(node)
-    return default if value is None else value
 
 
 def parse_template(text: str) -> tuple[PathTemplate | None, str | None]:
@@ -201,7 +261,7 @@ def parse_template(text: str) -> tuple[PathTemplate | None, str | None]:
 
 
 class _Builder:
-    def __init__(self, reader: _Reader) -> None:
+    def __init__(self, reader: _Fields) -> None:
         self.r = reader
         self.backend_names: set[str] = set()
 
@@ -225,46 +285,55 @@ class _Builder:
             if url is None:
                 continue
             if not URL.match(url):
-                self.r.problem(fields["url"], f"{path}.url",
-                               f"must be http(s)://host[:port] without a path, got {url!r}")
+                self.r.problem(
+                    fields["url"],
+                    f"{path}.url",
+                    f"must be http(s)://host[:port] without a path, got {url!r}",
+                )
                 continue
             out[name] = Backend(
-                name=name, url=url.rstrip("/"),
-                connect_timeout_ms=int(_opt(fields, "connect_timeout_ms", lambda n: self.r.number(
-                    n, f"{path}.connect_timeout_ms", 1, 600_000, integer=True), 300)),
-                timeout_ms=int(_opt(fields, "timeout_ms", lambda n: self.r.number(
-                    n, f"{path}.timeout_ms", 1, 3_600_000, integer=True), 5000)),
-                pool=int(_opt(fields, "pool", lambda n: self.r.number(
-                    n, f"{path}.pool", 1, 100_000, integer=True), 100)),
+                name=name,
+                url=url.rstrip("/"),
+                connect_timeout_ms=self.r.int_field(
+                    fields, "connect_timeout_ms", path, 1, 600_000, 300
+                ),
+                timeout_ms=self.r.int_field(fields, "timeout_ms", path, 1, 3_600_000, 5000),
+                pool=self.r.int_field(fields, "pool", path, 1, 100_000, 100),
             )
         return out
 
     def compare(self, node: yaml.Node, path: str, base: CompareRules) -> CompareRules:
         fields = self.r.mapping(node, path, COMPARE_KEYS)
-        headers = tuple(h.lower() for h in _opt(
-            fields, "headers", lambda n: self.r.strings(n, f"{path}.headers"), list(base.headers)))
-        ignore_headers = tuple(h.lower() for h in _opt(
-            fields, "ignore_headers", lambda n: self.r.strings(n, f"{path}.ignore_headers"),
-            list(base.ignore_headers)))
-        ignore = tuple(_opt(fields, "ignore", lambda n: self.r.strings(n, f"{path}.ignore"), []))
-        unordered = tuple(_opt(fields, "unordered",
-                               lambda n: self.r.strings(n, f"{path}.unordered"), []))
+        headers = tuple(
+            h.lower() for h in self.r.strings_field(fields, "headers", path, base.headers)
+        )
+        ignore_headers = tuple(
+            h.lower()
+            for h in self.r.strings_field(fields, "ignore_headers", path, base.ignore_headers)
+        )
+        ignore = self.r.strings_field(fields, "ignore", path, ())
+        unordered = self.r.strings_field(fields, "unordered", path, ())
         keyed: dict[str, str] = {}
         if "keyed" in fields:
-            for k, v in self.r.mapping(fields["keyed"], f"{path}.keyed",
-                                       _any_keys(fields["keyed"])).items():
+            for k, v in self.r.mapping(
+                fields["keyed"], f"{path}.keyed", _any_keys(fields["keyed"])
+            ).items():
                 value = self.r.string(v, f"{path}.keyed.{k}")
                 if value is not None:
                     keyed[k] = value
         tolerance: dict[str, float] = {}
         if "tolerance" in fields:
-            for k, v in self.r.mapping(fields["tolerance"], f"{path}.tolerance",
-                                       _any_keys(fields["tolerance"])).items():
+            for k, v in self.r.mapping(
+                fields["tolerance"], f"{path}.tolerance", _any_keys(fields["tolerance"])
+            ).items():
                 number = self.r.number(v, f"{path}.tolerance.{k}", 0, 1e12)
                 if number is not None:
                     tolerance[k] = number
-        extra = {k: yaml.safe_load(yaml.serialize(v)) for k, v in fields.items()
-                 if k in ("normalize", "exact", "noise")}
+        extra = {
+            k: yaml.safe_load(yaml.serialize(v))
+            for k, v in fields.items()
+            if k in ("normalize", "exact", "noise")
+        }
         return CompareRules(headers, ignore_headers, ignore, keyed, unordered, tolerance, extra)
 
     def route(self, node: yaml.Node, index: int, table: _TableParts) -> Route | None:
@@ -279,41 +348,52 @@ class _Builder:
             return None
         duplicate = route_id in table.seen_ids
         if duplicate:
-            self.r.problem(fields["id"], f"{path}.id", f"duplicate route id {route_id!r} "
-                           f"(first at line {table.seen_ids[route_id]})")
+            self.r.problem(
+                fields["id"],
+                f"{path}.id",
+                f"duplicate route id {route_id!r} (first at line {table.seen_ids[route_id]})",
+            )
         else:
             table.seen_ids[route_id] = node.start_mark.line + 1
         if "match" not in fields:
             self.r.problem(node, f"{path}.match", "is required")
             return None
         match = self.match(fields["match"], f"{path}.match")
-        mode = _opt(fields, "mode", lambda n: self.r.choice(n, f"{path}.mode", Mode), Mode.LEGACY)
+        mode = self.r.choice_field(fields, "mode", path, Mode, Mode.LEGACY)
         new = None
         if "new" in fields:
             new = self.r.scalar(fields["new"], f"{path}.new")
             if new is not None and new not in table.backends and new in self.backend_names:
                 new = None  # the backend itself had a problem, already reported
             elif new is not None and new not in table.backends:
-                self.r.problem(fields["new"], f"{path}.new", f"unknown backend {new!r} "
-                               f"(defined: {', '.join(sorted(table.backends)) or 'none'})")
+                self.r.problem(
+                    fields["new"],
+                    f"{path}.new",
+                    f"unknown backend {new!r} "
+                    f"(defined: {', '.join(sorted(table.backends)) or 'none'})",
+                )
                 new = None
         elif mode is not Mode.LEGACY:
-            self.r.problem(fields.get("mode"), f"{path}.new",
-                           f"is required when mode is {mode.value}")
+            self.r.problem(
+                fields.get("mode"), f"{path}.new", f"is required when mode is {mode.value}"
+            )
         shadow = self.shadow(fields.get("shadow"), f"{path}.shadow", table.shadow)
         canary = self.canary(fields.get("canary"), f"{path}.canary", match)
-        fallback = _opt(fields, "fallback",
-                        lambda n: self.r.choice(n, f"{path}.fallback", Fallback), Fallback.NONE)
-        compare = (self.compare(fields["compare"], f"{path}.compare", table.compare)
-                   if "compare" in fields else table.compare)
+        fallback = self.r.choice_field(fields, "fallback", path, Fallback, Fallback.NONE)
+        compare = (
+            self.compare(fields["compare"], f"{path}.compare", table.compare)
+            if "compare" in fields
+            else table.compare
+        )
         if "correlate" in fields:
             self.r.sequence(fields["correlate"], f"{path}.correlate")
         if "rollout" in fields:
             self.r.mapping(fields["rollout"], f"{path}.rollout", set())
         if match is None or duplicate:
             return None
-        return Route(route_id, match, mode, new, shadow, canary, fallback, compare,
-                     node.start_mark.line + 1)
+        return Route(
+            route_id, match, mode, new, shadow, canary, fallback, compare, node.start_mark.line + 1
+        )
 
     def match(self, node: yaml.Node, path: str) -> Match | None:
         fields = self.r.mapping(node, path, MATCH_KEYS)
@@ -322,8 +402,11 @@ class _Builder:
             listed = self.r.strings(fields["methods"], f"{path}.methods")
             bad = [m for m in listed if not METHOD.match(m)]
             if bad:
-                self.r.problem(fields["methods"], f"{path}.methods",
-                               f"HTTP methods are upper-case words, got {bad[0]!r}")
+                self.r.problem(
+                    fields["methods"],
+                    f"{path}.methods",
+                    f"HTTP methods are upper-case words, got {bad[0]!r}",
+                )
             methods = frozenset(m for m in listed if METHOD.match(m)) or None
         if "path" not in fields:
             self.r.problem(node, f"{path}.path", "is required")
@@ -349,38 +432,48 @@ class _Builder:
                 out[key.lower() if lower else key] = text
         return out
 
-    def shadow(self, node: yaml.Node | None, path: str, base: ShadowOptions,
-               allowed: set[str] = SHADOW_KEYS) -> ShadowOptions:
+    def shadow(
+        self,
+        node: yaml.Node | None,
+        path: str,
+        base: ShadowOptions,
+        allowed: set[str] = SHADOW_KEYS,
+    ) -> ShadowOptions:
         if node is None:
             return base
         fields = self.r.mapping(node, path, allowed)
         return ShadowOptions(
-            sample=float(_opt(fields, "sample", lambda n: self.r.number(
-                n, f"{path}.sample", 0, 1), base.sample)),
-            writes=bool(_opt(fields, "writes", lambda n: self.r.boolean(
-                n, f"{path}.writes"), base.writes)),
-            timeout_ms=int(_opt(fields, "timeout_ms", lambda n: self.r.number(
-                n, f"{path}.timeout_ms", 1, 600_000, integer=True), base.timeout_ms)),
+            sample=self.r.number_field(fields, "sample", path, 0, 1, base.sample),
+            writes=self.r.bool_field(fields, "writes", path, base.writes),
+            timeout_ms=self.r.int_field(fields, "timeout_ms", path, 1, 600_000, base.timeout_ms),
         )
 
     def canary(self, node: yaml.Node | None, path: str, match: Match | None) -> CanaryOptions:
         if node is None:
             return CanaryOptions()
         fields = self.r.mapping(node, path, CANARY_KEYS)
-        percent = float(_opt(fields, "percent", lambda n: self.r.number(
-            n, f"{path}.percent", 0, 100), 0.0))
+        percent = self.r.number_field(fields, "percent", path, 0, 100, 0.0)
         sticky = "none"
         if "sticky" in fields:
             value = self.r.scalar(fields["sticky"], f"{path}.sticky")
             if value is not None and not STICKY_KEY.match(value):
-                self.r.problem(fields["sticky"], f"{path}.sticky",
-                               "must be customer, none, path.<param>, header:<name> or "
-                               f"cookie:<name>, got {value!r}")
+                self.r.problem(
+                    fields["sticky"],
+                    f"{path}.sticky",
+                    "must be customer, none, path.<param>, header:<name> or "
+                    f"cookie:<name>, got {value!r}",
+                )
             elif value is not None:
-                if value.startswith("path.") and match is not None and \
-                        value[5:] not in match.path.params:
-                    self.r.problem(fields["sticky"], f"{path}.sticky",
-                                   f"{value[5:]!r} is not a parameter of {match.path.text!r}")
+                if (
+                    value.startswith("path.")
+                    and match is not None
+                    and value[5:] not in match.path.params
+                ):
+                    self.r.problem(
+                        fields["sticky"],
+                        f"{path}.sticky",
+                        f"{value[5:]!r} is not a parameter of {match.path.text!r}",
+                    )
                 sticky = value
         return CanaryOptions(percent, sticky)
 
@@ -401,23 +494,29 @@ def _unreachable(reader: _Reader, routes: list[tuple[int, Route]]) -> None:
     for n, (i, later) in enumerate(routes):
         for _, earlier in routes[:n]:
             if earlier.match.covers(later.match):
-                reader.problems.append(Problem(
-                    reader.source, later.line, f"routes[{i}]",
-                    f"route {later.id!r} can never match: route {earlier.id!r} "
-                    f"(line {earlier.line}) already matches everything it does"))
+                reader.problems.append(
+                    Problem(
+                        reader.source,
+                        later.line,
+                        f"routes[{i}]",
+                        f"route {later.id!r} can never match: route {earlier.id!r} "
+                        f"(line {earlier.line}) already matches everything it does",
+                    )
+                )
                 break
 
 
 def parse(text: str, *, source: str = "routes.yaml", env: Mapping[str, str]) -> RouteTable:
     """Parse and check routes.yaml; raise ConfigError listing every located problem."""
-    reader = _Reader(source, env)
+    reader = _Fields(source, env)
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 0
-        raise ConfigError([Problem(source, line, "", f"not valid YAML: "
-                                   f"{getattr(exc, 'problem', None) or exc}")]) from None
+        raise ConfigError(
+            [Problem(source, line, "", f"not valid YAML: {getattr(exc, 'problem', None) or exc}")]
+        ) from None
     if root is None:
         raise ConfigError([Problem(source, 1, "", "the file is empty")])
     fields = reader.mapping(root, "", TOP_KEYS)
@@ -430,31 +529,41 @@ def parse(text: str, *, source: str = "routes.yaml", env: Mapping[str, str]) -> 
     backends = builder.backends(fields["backends"]) if "backends" in fields else {}
     if "backends" not in fields:
         reader.problem(root, "backends", "is required")
-    defaults = reader.mapping(fields["defaults"], "defaults", DEFAULT_KEYS) \
-        if "defaults" in fields else {}
+    defaults = (
+        reader.mapping(fields["defaults"], "defaults", DEFAULT_KEYS) if "defaults" in fields else {}
+    )
     default_backend = "legacy"
     if "backend" in defaults:
         default_backend = reader.scalar(defaults["backend"], "defaults.backend") or "legacy"
     if default_backend not in backends and default_backend not in builder.backend_names:
-        reader.problem(defaults.get("backend") or root, "defaults.backend",
-                       f"unknown backend {default_backend!r} (anything unmatched goes there)")
-    shadow = builder.shadow(defaults.get("shadow"), "defaults.shadow", ShadowOptions(),
-                            DEFAULT_SHADOW_KEYS)
+        reader.problem(
+            defaults.get("backend") or root,
+            "defaults.backend",
+            f"unknown backend {default_backend!r} (anything unmatched goes there)",
+        )
+    shadow = builder.shadow(
+        defaults.get("shadow"), "defaults.shadow", ShadowOptions(), DEFAULT_SHADOW_KEYS
+    )
     shadow_node = defaults.get("shadow")
     max_in_flight = 512
     if isinstance(shadow_node, yaml.MappingNode):
-        for key_node, value in shadow_node.value:
-            if key_node.value == "max_in_flight":
-                max_in_flight = int(reader.number(value, "defaults.shadow.max_in_flight", 1,
-                                                  1_000_000, integer=True) or 512)
-    compare = builder.compare(defaults["compare"], "defaults.compare", CompareRules()) \
-        if "compare" in defaults else CompareRules()
-    max_body = int(_opt(defaults, "max_body_bytes", lambda n: reader.number(
-        n, "defaults.max_body_bytes", 1, 1 << 34, integer=True), 1024 * 1024))
+        shadow_fields = {str(k.value): v for k, v in shadow_node.value}
+        max_in_flight = reader.int_field(
+            shadow_fields, "max_in_flight", "defaults.shadow", 1, 1_000_000, 512
+        )
+    compare = (
+        builder.compare(defaults["compare"], "defaults.compare", CompareRules())
+        if "compare" in defaults
+        else CompareRules()
+    )
+    max_body = reader.int_field(defaults, "max_body_bytes", "defaults", 1, 1 << 34, 1024 * 1024)
     parts = _TableParts(backends, shadow, compare)
     route_nodes = reader.sequence(fields["routes"], "routes") if "routes" in fields else []
-    indexed = [(i, r) for i, node in enumerate(route_nodes)
-               if (r := builder.route(node, i, parts)) is not None]
+    indexed = [
+        (i, r)
+        for i, node in enumerate(route_nodes)
+        if (r := builder.route(node, i, parts)) is not None
+    ]
     _unreachable(reader, indexed)
     routes = [r for _, r in indexed]
     if reader.problems:
@@ -479,4 +588,3 @@ def load(path: str, env: Mapping[str, str]) -> RouteTable:
     except OSError as exc:
         raise ConfigError([Problem(path, 0, "", f"cannot read: {exc.strerror}")]) from None
     return parse(text, source=path, env=env)
-

@@ -1,11 +1,11 @@
 """The proxy's exception tree. HTTP appears only in proxy.py and admin.py.
 
-    StranglerError
-    ├── ConfigError          routes.yaml problems, each located (file, line, key path)
-    ├── SettingsError        a missing or malformed setting (names the variable)
-    ├── FlagError            a flip that cannot apply (unknown route, bad percent ...)
-    └── RequestRejected      a request the proxy refuses before any backend sees it
-                             (carries `status` and a Magento-shaped message)
+StranglerError
+├── ConfigError          routes.yaml problems, each located (file, line, key path)
+├── SettingsError        a missing or malformed setting (names the variable)
+├── FlagError            a flip that cannot apply (unknown route, bad percent ...)
+└── RequestRejected      a request the proxy refuses before any backend sees it
+                         (carries `status` and a Magento-shaped message)
 """
 
 from __future__ import annotations

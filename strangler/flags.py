@@ -92,8 +92,16 @@ def views(table: RouteTable, state: FlagState) -> tuple[list[RouteView], list[st
             source, override = "flip", state.overrides[route.id]
         else:
             source, override = "file", None
-        out.append(RouteView(route.id, _label(route.mode, route.canary.percent),
-                             _label(eff.mode, eff.canary.percent), source, override, route.new))
+        out.append(
+            RouteView(
+                route.id,
+                _label(route.mode, route.canary.percent),
+                _label(eff.mode, eff.canary.percent),
+                source,
+                override,
+                route.new,
+            )
+        )
     known = {r.id for r in table.routes}
     return out, sorted(rid for rid in state.overrides if rid not in known)
 
@@ -103,9 +111,17 @@ def _current_label(table: RouteTable, state: FlagState, route: Route) -> str:
     return _label(eff.mode, eff.canary.percent)
 
 
-def plan_flip(table: RouteTable, state: FlagState, route_id: str, mode: Mode | None,
-              percent: float | None, *, actor: str, reason: str,
-              at: float) -> tuple[FlagState, Flip]:
+def plan_flip(
+    table: RouteTable,
+    state: FlagState,
+    route_id: str,
+    mode: Mode | None,
+    percent: float | None,
+    *,
+    actor: str,
+    reason: str,
+    at: float,
+) -> tuple[FlagState, Flip]:
     """Validate a flip (mode None = clear the override) -> (new state, audit record)."""
     if not reason.strip():
         raise FlagError("a reason is required for the audit trail")
@@ -116,7 +132,8 @@ def plan_flip(table: RouteTable, state: FlagState, route_id: str, mode: Mode | N
         if mode is None and route_id in state.overrides:  # clearing an orphaned flip is fine
             overrides = {k: v for k, v in state.overrides.items() if k != route_id}
             return replace(state, overrides=overrides), Flip(
-                route_id, _label(state.overrides[route_id].mode, None), "file", actor, reason, at)
+                route_id, _label(state.overrides[route_id].mode, None), "file", actor, reason, at
+            )
         known = ", ".join(r.id for r in table.routes) or "none"
         raise FlagError(f"unknown route {route_id!r} (routes: {known})")
     before = _current_label(table, state, route)
@@ -125,8 +142,13 @@ def plan_flip(table: RouteTable, state: FlagState, route_id: str, mode: Mode | N
             raise FlagError(f"route {route_id!r} has no flip to clear")
         overrides = {k: v for k, v in state.overrides.items() if k != route_id}
         return replace(state, overrides=overrides), Flip(
-            route_id, before, f"file ({_label(route.mode, route.canary.percent)})",
-            actor, reason, at)
+            route_id,
+            before,
+            f"file ({_label(route.mode, route.canary.percent)})",
+            actor,
+            reason,
+            at,
+        )
     if mode is not Mode.LEGACY and route.new is None:
         raise FlagError(f"route {route_id!r} has no new backend: it can only be legacy")
     if mode is Mode.CANARY:
@@ -139,19 +161,22 @@ def plan_flip(table: RouteTable, state: FlagState, route_id: str, mode: Mode | N
     override = Override(mode, percent, actor, reason, at)
     overrides = {**state.overrides, route_id: override}
     return replace(state, overrides=overrides), Flip(
-        route_id, before, _label(mode, percent), actor, reason, at)
+        route_id, before, _label(mode, percent), actor, reason, at
+    )
 
 
-def _kill(state: FlagState, mode: Mode | None, *, actor: str, reason: str,
-          at: float) -> tuple[FlagState, Flip]:
+def _kill(
+    state: FlagState, mode: Mode | None, *, actor: str, reason: str, at: float
+) -> tuple[FlagState, Flip]:
     if mode is None:
         if state.kill_switch is None:
             raise FlagError("the kill switch is not on")
         return replace(state, kill_switch=None), Flip(
-            KILL_SWITCH, "kill switch on", "kill switch off", actor, reason, at)
+            KILL_SWITCH, "kill switch on", "kill switch off", actor, reason, at
+        )
     if mode is not Mode.LEGACY:
         raise FlagError("the kill switch can only send every route to legacy")
     override = Override(Mode.LEGACY, None, actor, reason, at)
     return replace(state, kill_switch=override), Flip(
-        KILL_SWITCH, "kill switch off", "kill switch on: every route to legacy", actor, reason,
-        at)
+        KILL_SWITCH, "kill switch off", "kill switch on: every route to legacy", actor, reason, at
+    )

@@ -125,13 +125,17 @@ class Match:
     def covers(self, other: Match) -> bool:
         if self.headers or self.query:
             return False
-        if self.methods is not None and (other.methods is None or not other.methods <= self.methods):
+        if self.methods is not None and (
+            other.methods is None or not other.methods <= self.methods
+        ):
             return False
         return self.path.covers(other.path)
 
 
-STICKY_KEY = re.compile(r"^(customer|none|path\.[A-Za-z_][A-Za-z0-9_]*|header:[A-Za-z0-9-]+|"
-                        r"cookie:[A-Za-z0-9_.-]+)$")
+STICKY_KEY = re.compile(
+    r"^(customer|none|path\.[A-Za-z_][A-Za-z0-9_]*|header:[A-Za-z0-9-]+|"
+    r"cookie:[A-Za-z0-9_.-]+)$"
+)
 
 
 @dataclass(frozen=True, slots=True)

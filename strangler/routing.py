@@ -79,14 +79,27 @@ def decide(r: Route, meta: RequestMeta, table: RouteTable, params: dict[str, str
     if r.mode is Mode.SHADOW:
         wanted = meta.sample < r.shadow.sample
         allowed = meta.method not in WRITE_METHODS or r.shadow.writes
-        return Decision(r.id, Mode.SHADOW, legacy, new if wanted and allowed else None,
-                        rules=r.compare, params=params)
+        return Decision(
+            r.id,
+            Mode.SHADOW,
+            legacy,
+            new if wanted and allowed else None,
+            rules=r.compare,
+            params=params,
+        )
     if r.mode is Mode.CANARY:
         key = sticky_key(r.canary.sticky, meta, params)
         bucket = bucket_of(key) if key is not None else meta.sample
         if bucket < r.canary.percent / 100:
-            return Decision(r.id, Mode.CANARY, new, fallback=fallback, rules=r.compare,
-                            params=params, bucket=bucket)
+            return Decision(
+                r.id,
+                Mode.CANARY,
+                new,
+                fallback=fallback,
+                rules=r.compare,
+                params=params,
+                bucket=bucket,
+            )
         return Decision(r.id, Mode.CANARY, legacy, rules=r.compare, params=params, bucket=bucket)
     return Decision(r.id, Mode.NEW, new, fallback=fallback, rules=r.compare, params=params)
 

@@ -46,15 +46,23 @@ class MagentoDb:
 
     def connect(self) -> pymysql.Connection[Any]:
         """A pymysql connection as the readers use (dict rows, UTC, autocommit)."""
-        return readers.connect(host=self.address.host, port=self.address.port,
-                               user=self.address.user, password=self.address.password,
-                               database=self.name)
+        return readers.connect(
+            host=self.address.host,
+            port=self.address.port,
+            user=self.address.user,
+            password=self.address.password,
+            database=self.name,
+        )
 
     def settings(self, token_key: str, **overrides: Any) -> Settings:
         values: dict[str, Any] = {
-            "db_host": self.address.host, "db_port": self.address.port,
-            "db_user": self.address.user, "db_password": self.address.password,
-            "db_name": self.name, "token_key": token_key, "pool_size": 10,
+            "db_host": self.address.host,
+            "db_port": self.address.port,
+            "db_user": self.address.user,
+            "db_password": self.address.password,
+            "db_name": self.name,
+            "token_key": token_key,
+            "pool_size": 10,
         }
         values.update(overrides)
         return Settings(**values)
@@ -82,8 +90,9 @@ def sample_root() -> Path:
 
 
 @pytest.fixture(scope="session")
-def catalog_choice(sample_root: Path,
-                   tmp_path_factory: pytest.TempPathFactory) -> catalogs.CatalogChoice:
+def catalog_choice(
+    sample_root: Path, tmp_path_factory: pytest.TempPathFactory
+) -> catalogs.CatalogChoice:
     return catalogs.choose(sample_root, tmp_path_factory.mktemp("catalog"))
 
 
@@ -99,8 +108,7 @@ def fresh_database(mariadb: MariaDB, request: pytest.FixtureRequest) -> Iterator
     """An empty database of its own for a test that changes catalog rows."""
     name = f"t_{secrets.token_hex(6)}"
     with mariadb.address.connect() as conn, conn.cursor() as cursor:
-        cursor.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 "
-                       "COLLATE utf8mb4_general_ci")
+        cursor.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci")
     yield name
     with mariadb.address.connect() as conn, conn.cursor() as cursor:
         cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
@@ -119,8 +127,9 @@ def requires_luma(magento_db: MagentoDb) -> None:
 
 
 @pytest.fixture
-async def legacy(aiohttp_client: Callable[..., Any], magento_db: MagentoDb,
-                 token_key: str) -> AsyncIterator[TestClient[Any, Any]]:
+async def legacy(
+    aiohttp_client: Callable[..., Any], magento_db: MagentoDb, token_key: str
+) -> AsyncIterator[TestClient[Any, Any]]:
     """A real legacy service on a real socket, over the session's catalog."""
     client = await aiohttp_client(make_app(magento_db.settings(token_key)))
     yield client
@@ -130,8 +139,9 @@ async def legacy(aiohttp_client: Callable[..., Any], magento_db: MagentoDb,
 def admin_token(magento_db: MagentoDb, token_key: str) -> str:
     """A valid admin bearer token for the demo admin user (as the token endpoint would issue)."""
     with magento_db.connect() as conn, conn.cursor() as cursor:
-        cursor.execute("SELECT user_id FROM admin_user WHERE username = %s",
-                       (catalogs.DEMO_ADMIN.username,))
+        cursor.execute(
+            "SELECT user_id FROM admin_user WHERE username = %s", (catalogs.DEMO_ADMIN.username,)
+        )
         user_id = int(cursor.fetchone()["user_id"])
     return tokens.issue(user_id, tokens.UserType.ADMIN, key=token_key, now=int(time.time()))
 
@@ -139,11 +149,12 @@ def admin_token(magento_db: MagentoDb, token_key: str) -> str:
 @pytest.fixture
 def customer_token(magento_db: MagentoDb, token_key: str) -> str:
     with magento_db.connect() as conn, conn.cursor() as cursor:
-        cursor.execute("SELECT entity_id FROM customer_entity WHERE email = %s",
-                       (catalogs.DEMO_CUSTOMER.email,))
+        cursor.execute(
+            "SELECT entity_id FROM customer_entity WHERE email = %s",
+            (catalogs.DEMO_CUSTOMER.email,),
+        )
         customer_id = int(cursor.fetchone()["entity_id"])
-    return tokens.issue(customer_id, tokens.UserType.CUSTOMER, key=token_key,
-                        now=int(time.time()))
+    return tokens.issue(customer_id, tokens.UserType.CUSTOMER, key=token_key, now=int(time.time()))
 
 
 def bearer(token: str) -> dict[str, str]:

@@ -33,13 +33,19 @@ class CategoryTree:
     created: int = 0
 
     @classmethod
-    def from_rows(cls, rows: Sequence[dict[str, object]],
-                  create: Callable[[Node, str, int], Node]) -> CategoryTree:
+    def from_rows(
+        cls, rows: Sequence[dict[str, object]], create: Callable[[Node, str, int], Node]
+    ) -> CategoryTree:
         nodes: dict[int, Node] = {}
         for row in rows:  # ordered by level, so parents come first
-            node = Node(int(str(row["entity_id"])), int(str(row["parent_id"])),
-                        str(row["name"] or ""), str(row["path"]), int(str(row["level"])),
-                        int(str(row["position"])))
+            node = Node(
+                int(str(row["entity_id"])),
+                int(str(row["parent_id"])),
+                str(row["name"] or ""),
+                str(row["path"]),
+                int(str(row["level"])),
+                int(str(row["position"])),
+            )
             nodes[node.entity_id] = node
             parent = nodes.get(node.parent_id)
             if parent is not None and parent is not node:

@@ -1,4 +1,4 @@
-"""The rows a fresh Magento 2.4 install has before any catalog: stores, EAV types, system attributes.
+"""What a fresh Magento 2.4 install holds before any catalog: stores, EAV types, attributes.
 
 How this works: these are data, not code. Ids follow a default Magento Open Source install
 (website 1 `base`, store 1 `default`, root category 2, product attributes from 73 with color at 93,
@@ -24,19 +24,41 @@ STORES = [  # store_id, code, website_id, group_id, name, sort_order, is_active
 ]
 ENTITY_TYPES = [  # entity_type_id, code, model, table, default_attribute_set_id
     (1, "customer", "Magento\\Customer\\Model\\ResourceModel\\Customer", "customer_entity", 1),
-    (2, "customer_address", "Magento\\Customer\\Model\\ResourceModel\\Address",
-     "customer_address_entity", 2),
-    (3, "catalog_category", "Magento\\Catalog\\Model\\ResourceModel\\Category",
-     "catalog_category_entity", 3),
-    (4, "catalog_product", "Magento\\Catalog\\Model\\ResourceModel\\Product",
-     "catalog_product_entity", 4),
+    (
+        2,
+        "customer_address",
+        "Magento\\Customer\\Model\\ResourceModel\\Address",
+        "customer_address_entity",
+        2,
+    ),
+    (
+        3,
+        "catalog_category",
+        "Magento\\Catalog\\Model\\ResourceModel\\Category",
+        "catalog_category_entity",
+        3,
+    ),
+    (
+        4,
+        "catalog_product",
+        "Magento\\Catalog\\Model\\ResourceModel\\Product",
+        "catalog_product_entity",
+        4,
+    ),
 ]
 DEFAULT_SETS = [  # attribute_set_id, entity_type_id, name
-    (1, 1, "Default"), (2, 2, "Default"), (3, 3, "Default"), (4, 4, "Default"),
+    (1, 1, "Default"),
+    (2, 2, "Default"),
+    (3, 3, "Default"),
+    (4, 4, "Default"),
 ]
 TAX_CLASSES = [(2, "Taxable Goods", "PRODUCT"), (3, "Retail Customer", "CUSTOMER")]
-CUSTOMER_GROUPS = [(0, "NOT LOGGED IN", 3), (1, "General", 3), (2, "Wholesale", 3),
-                   (3, "Retailer", 3)]
+CUSTOMER_GROUPS = [
+    (0, "NOT LOGGED IN", 3),
+    (1, "General", 3),
+    (2, "Wholesale", 3),
+    (3, "Retailer", 3),
+]
 REGIONS = [  # region_id, country_id, code, default_name (Magento's ids for the US states used)
     (12, "US", "CA", "California"),
     (33, "US", "MI", "Michigan"),
@@ -57,8 +79,15 @@ class SystemAttribute:
     is_required: bool = False
 
 
-def _attr(attribute_id: int, code: str, backend: str, frontend: str | None,
-          label: str | None, is_global: int = 1, required: bool = False) -> SystemAttribute:
+def _attr(
+    attribute_id: int,
+    code: str,
+    backend: str,
+    frontend: str | None,
+    label: str | None,
+    is_global: int = 1,
+    required: bool = False,
+) -> SystemAttribute:
     return SystemAttribute(attribute_id, code, backend, frontend, label, is_global, required)
 
 
@@ -108,8 +137,7 @@ PRODUCT_ATTRIBUTES = [
     _attr(115, "quantity_and_stock_status", "int", "select", "Quantity", 1),
     _attr(116, "custom_layout", "varchar", "select", "New Layout", 0),
     _attr(117, "msrp", "decimal", "price", "Minimum Advertised Price", 2),
-    _attr(118, "msrp_display_actual_price_type", "varchar", "select",
-          "Display Actual Price", 2),
+    _attr(118, "msrp_display_actual_price_type", "varchar", "select", "Display Actual Price", 2),
     _attr(119, "url_key", "varchar", "text", "URL Key", 0),
     _attr(120, "url_path", "varchar", "text", None, 0),
     _attr(121, "links_purchased_separately", "int", None, "Links can be purchased separately", 2),
@@ -161,8 +189,14 @@ CATEGORY_ATTRIBUTES = [
 
 # Sample-data attribute inputs -> EAV backend types.
 BACKEND_FOR_INPUT = {
-    "select": "int", "boolean": "int", "multiselect": "varchar", "text": "varchar",
-    "textarea": "text", "price": "decimal", "weight": "decimal", "date": "datetime",
+    "select": "int",
+    "boolean": "int",
+    "multiselect": "varchar",
+    "text": "varchar",
+    "textarea": "text",
+    "price": "decimal",
+    "weight": "decimal",
+    "date": "datetime",
     "media_image": "varchar",
 }
 ROOT_CATALOG_ID = 1

@@ -20,18 +20,28 @@ from itertools import islice
 from typing import Any
 
 from legacy_adapters import mapping, readers, schema
-from legacy_adapters.plans import catalog as catalog_plans
 from legacy_adapters.loader import core
 from legacy_adapters.loader.categories import CategoryTree, Node
 from legacy_adapters.loader.values import BadValue, OptionIndex, convert
 from legacy_adapters.magento_wire.passwords import hash_password
+from legacy_adapters.plans import catalog as catalog_plans
 from legacy_adapters.sample_data.model import Catalog, CategorySpec, CustomerSpec, ProductSpec
-from legacy_adapters.sql import in_list, load as sql
+from legacy_adapters.sql import in_list
+from legacy_adapters.sql import load as sql
 
 Progress = Callable[[str, int, int], None]
 MAX_WARNINGS_KEPT = 200
-STATIC_CODES = frozenset({"has_options", "required_options", "category_ids", "sku",
-                          "quantity_and_stock_status", "media_gallery", "tier_price"})
+STATIC_CODES = frozenset(
+    {
+        "has_options",
+        "required_options",
+        "category_ids",
+        "sku",
+        "quantity_and_stock_status",
+        "media_gallery",
+        "tier_price",
+    }
+)
 PRODUCT_ENTITY_TYPE = 4
 CATEGORY_ENTITY_TYPE = 3
 
@@ -68,8 +78,9 @@ class LoadReport:
 
 
 class _Loader:
-    def __init__(self, conn: Any, catalog: Catalog, report: LoadReport, now: str,
-                 progress: Progress) -> None:
+    def __init__(
+        self, conn: Any, catalog: Catalog, report: LoadReport, now: str, progress: Progress
+    ) -> None:
         self.conn = conn
         self.catalog = catalog
         self.report = report
@@ -118,13 +129,29 @@ class _Loader:
         self.many(sql.CUSTOMER_GROUP, core.CUSTOMER_GROUPS)
         self.many(sql.REGION, core.REGIONS)
         self.many(sql.STOCK, core.STOCKS)
-        for entity_type, attrs in ((PRODUCT_ENTITY_TYPE, core.PRODUCT_ATTRIBUTES),
-                                   (CATEGORY_ENTITY_TYPE, core.CATEGORY_ATTRIBUTES)):
-            self.many(sql.SYSTEM_ATTRIBUTE, [
-                (a.attribute_id, entity_type, a.code, a.backend_type, a.frontend_input, a.label,
-                 int(a.is_required)) for a in attrs])
-            self.many(sql.CATALOG_ATTRIBUTE, [
-                (a.attribute_id, a.is_global, 0, 0, 0, 0, 0, 0) for a in attrs])
+        for entity_type, attrs in (
+            (PRODUCT_ENTITY_TYPE, core.PRODUCT_ATTRIBUTES),
+            (CATEGORY_ENTITY_TYPE, core.CATEGORY_ATTRIBUTES),
+        ):
+            self.many(
+                sql.SYSTEM_ATTRIBUTE,
+                [
+                    (
+                        a.attribute_id,
+                        entity_type,
+                        a.code,
+                        a.backend_type,
+                        a.frontend_input,
+                        a.label,
+                        int(a.is_required),
+                    )
+                    for a in attrs
+                ],
+            )
+            self.many(
+                sql.CATALOG_ATTRIBUTE,
+                [(a.attribute_id, a.is_global, 0, 0, 0, 0, 0, 0) for a in attrs],
+            )
         self.execute("SET FOREIGN_KEY_CHECKS = 1")
 
     # ------------------------------------------------------------ attributes
@@ -135,28 +162,45 @@ class _Loader:
                 attribute_id = int(existing[0]["attribute_id"])
             else:
                 backend = core.BACKEND_FOR_INPUT.get(spec.input, "varchar")
-                source = {"select": "Magento\\Eav\\Model\\Entity\\Attribute\\Source\\Table",
-                          "multiselect": "Magento\\Eav\\Model\\Entity\\Attribute\\Source\\Table",
-                          "boolean": "Magento\\Eav\\Model\\Entity\\Attribute\\Source\\Boolean",
-                          }.get(spec.input)
-                attribute_id = self.insert(sql.USER_ATTRIBUTE, (
-                    PRODUCT_ENTITY_TYPE, spec.code, backend, spec.input, spec.label, source))
-                self.many(sql.CATALOG_ATTRIBUTE, [(
-                    attribute_id, spec.is_global, int(spec.is_searchable),
-                    int(spec.is_filterable), int(spec.is_comparable),
-                    int(spec.is_visible_on_front), int(spec.used_in_product_listing),
-                    int(spec.used_for_sort_by))])
+                source = {
+                    "select": "Magento\\Eav\\Model\\Entity\\Attribute\\Source\\Table",
+                    "multiselect": "Magento\\Eav\\Model\\Entity\\Attribute\\Source\\Table",
+                    "boolean": "Magento\\Eav\\Model\\Entity\\Attribute\\Source\\Boolean",
+                }.get(spec.input)
+                attribute_id = self.insert(
+                    sql.USER_ATTRIBUTE,
+                    (PRODUCT_ENTITY_TYPE, spec.code, backend, spec.input, spec.label, source),
+                )
+                self.many(
+                    sql.CATALOG_ATTRIBUTE,
+                    [
+                        (
+                            attribute_id,
+                            spec.is_global,
+                            int(spec.is_searchable),
+                            int(spec.is_filterable),
+                            int(spec.is_comparable),
+                            int(spec.is_visible_on_front),
+                            int(spec.used_in_product_listing),
+                            int(spec.used_for_sort_by),
+                        )
+                    ],
+                )
                 self.report.attributes_created += 1
             self._ensure_options(attribute_id, spec.options)
         self.meta = readers.run(self.conn, catalog_plans.catalog_meta_plan())
         self.options = OptionIndex(
-            {aid: dict(labels) for aid, labels in self.meta.options.items()}, self._new_option)
+            {aid: dict(labels) for aid, labels in self.meta.options.items()}, self._new_option
+        )
         self._attribute_sets()
 
     def _ensure_options(self, attribute_id: int, labels: Sequence[str]) -> None:
-        rows = self.query("SELECT v.value FROM eav_attribute_option o JOIN "
-                          "eav_attribute_option_value v ON v.option_id = o.option_id "
-                          "AND v.store_id = 0 WHERE o.attribute_id = %s", (attribute_id,))
+        rows = self.query(
+            "SELECT v.value FROM eav_attribute_option o JOIN "
+            "eav_attribute_option_value v ON v.option_id = o.option_id "
+            "AND v.store_id = 0 WHERE o.attribute_id = %s",
+            (attribute_id,),
+        )
         have = {r["value"] for r in rows}
         for position, label in enumerate(labels, start=1):
             if label not in have:
@@ -173,23 +217,33 @@ class _Loader:
         names = {"Default"} | {s for a in self.catalog.attributes for s in a.sets}
         for name in sorted(names):
             self.execute(sql.NEW_ATTRIBUTE_SET, (PRODUCT_ENTITY_TYPE, name, 0))
-        self.sets = {r["attribute_set_name"]: int(r["attribute_set_id"])
-                     for r in self.query(sql.ATTRIBUTE_SETS, (PRODUCT_ENTITY_TYPE,))}
+        self.sets = {
+            r["attribute_set_name"]: int(r["attribute_set_id"])
+            for r in self.query(sql.ATTRIBUTE_SETS, (PRODUCT_ENTITY_TYPE,))
+        }
         system = [a.attribute_id for a in core.PRODUCT_ATTRIBUTES]
         for name, set_id in self.sets.items():
             self.execute(sql.ATTRIBUTE_GROUP, (set_id,))
             group_id = int(self.query(sql.ATTRIBUTE_GROUP_ID, (set_id,))[0]["attribute_group_id"])
-            members = system + [self.meta.product[a.code].attribute_id
-                                for a in self.catalog.attributes
-                                if name in a.sets and a.code in self.meta.product]
-            self.many(sql.ENTITY_ATTRIBUTE, [(PRODUCT_ENTITY_TYPE, set_id, group_id, aid, i)
-                                             for i, aid in enumerate(dict.fromkeys(members))])
+            members = system + [
+                self.meta.product[a.code].attribute_id
+                for a in self.catalog.attributes
+                if name in a.sets and a.code in self.meta.product
+            ]
+            self.many(
+                sql.ENTITY_ATTRIBUTE,
+                [
+                    (PRODUCT_ENTITY_TYPE, set_id, group_id, aid, i)
+                    for i, aid in enumerate(dict.fromkeys(members))
+                ],
+            )
 
     # ------------------------------------------------------------ categories
     def categories(self) -> None:
         name_attr = self.meta.category["name"].attribute_id
-        self.tree = CategoryTree.from_rows(self.query(sql.CATEGORY_TREE, (name_attr,)),
-                                           self._new_category)
+        self.tree = CategoryTree.from_rows(
+            self.query(sql.CATEGORY_TREE, (name_attr,)), self._new_category
+        )
         if core.ROOT_CATALOG_ID not in self.tree.nodes:
             self.execute(sql.CATEGORY, (core.ROOT_CATALOG_ID, 0, self.now, self.now, "1", 0, 0))
             self._category_values(core.ROOT_CATALOG_ID, "Root Catalog", None)
@@ -197,8 +251,9 @@ class _Loader:
         root_catalog = self.tree.nodes[core.ROOT_CATALOG_ID]
         if core.DEFAULT_ROOT_ID not in self.tree.nodes:
             self.execute(sql.CATEGORY, (core.DEFAULT_ROOT_ID, 1, self.now, self.now, "1/2", 1, 1))
-            self._category_values(core.DEFAULT_ROOT_ID, "Default Category",
-                                  CategorySpec(path=(), is_anchor=True))
+            self._category_values(
+                core.DEFAULT_ROOT_ID, "Default Category", CategorySpec(path=(), is_anchor=True)
+            )
             node = Node(2, 1, "Default Category", "1/2", 1, 1)
             self.tree.nodes[2] = node
             root_catalog.children[node.name] = node
@@ -215,28 +270,39 @@ class _Loader:
         return VENIA_ROOT if self.catalog.name == "venia" else self.catalog.root_name
 
     def _new_category(self, parent: Node, name: str, position: int) -> Node:
-        entity_id = self.insert(sql.NEW_CATEGORY, (parent.entity_id, self.now, self.now,
-                                                   position, parent.level + 1))
+        entity_id = self.insert(
+            sql.NEW_CATEGORY, (parent.entity_id, self.now, self.now, position, parent.level + 1)
+        )
         path = f"{parent.path}/{entity_id}"
         self.execute(sql.CATEGORY_PATH, (path, entity_id))
-        full = (*self.tree.names(parent, self.root), name) if parent is not self.root else (name,)
-        spec = self.category_specs.get(full) if self.root is not None else None
+        if self.root is None:  # creating the catalog's root itself
+            full: tuple[str, ...] = (name,)
+            spec = None
+        else:
+            full = (
+                (*self.tree.names(parent, self.root), name) if parent is not self.root else (name,)
+            )
+            spec = self.category_specs.get(full)
         self._category_values(entity_id, name, spec or CategorySpec(path=full))
         return Node(entity_id, parent.entity_id, name, path, parent.level + 1, position)
 
     def _category_values(self, entity_id: int, name: str, spec: CategorySpec | None) -> None:
         values: list[tuple[str, object]] = [("name", name)]
         if spec is not None:
-            values += [("is_active", int(spec.is_active)), ("is_anchor", int(spec.is_anchor)),
-                       ("include_in_menu", int(spec.include_in_menu))]
+            values += [
+                ("is_active", int(spec.is_active)),
+                ("is_anchor", int(spec.is_anchor)),
+                ("include_in_menu", int(spec.include_in_menu)),
+            ]
             if spec.url_key:
                 values.append(("url_key", spec.url_key))
             if spec.display_mode:
                 values.append(("display_mode", spec.display_mode))
         for code, value in values:
             attr = self.meta.category[code]
-            self.execute(sql.CATEGORY_VALUE[attr.backend_type], (attr.attribute_id, 0, entity_id,
-                                                                 value))
+            self.execute(
+                sql.CATEGORY_VALUE[attr.backend_type], (attr.attribute_id, 0, entity_id, value)
+            )
 
     # ------------------------------------------------------------ products
     def products(self, batch_size: int) -> None:
@@ -271,17 +337,22 @@ class _Loader:
             for table, row in self._value_rows(spec, product_id):
                 values[table].append(row)
             if spec.type_id == "configurable" and spec.variations:
-                self.configurables.append((spec.sku, tuple(v.sku for v in spec.variations),
-                                           spec.super_attributes))
+                self.configurables.append(
+                    (spec.sku, tuple(v.sku for v in spec.variations), spec.super_attributes)
+                )
         for table, rows in values.items():
             self.many(sql.PRODUCT_VALUE[table], rows)
         specs = list(unique.values())
         self.many(sql.PRODUCT_WEBSITE, [(ids[s.sku.lower()], 1) for s in specs])
-        self.many(sql.CATEGORY_PRODUCT, [(cid, ids[s.sku.lower()], 0) for s in specs
-                                         for cid in self._category_ids(s)])
+        self.many(
+            sql.CATEGORY_PRODUCT,
+            [(cid, ids[s.sku.lower()], 0) for s in specs for cid in self._category_ids(s)],
+        )
         self.many(sql.STOCK_ITEM, [self._stock_row(s, ids[s.sku.lower()]) for s in specs])
-        self.many(sql.STOCK_STATUS, [(ids[s.sku.lower()], s.stock.qty, int(s.stock.is_in_stock))
-                                     for s in specs])
+        self.many(
+            sql.STOCK_STATUS,
+            [(ids[s.sku.lower()], s.stock.qty, int(s.stock.is_in_stock)) for s in specs],
+        )
         for spec in specs:
             if spec.sku.lower() in new_skus:
                 self._media(spec, ids[spec.sku.lower()])
@@ -293,17 +364,18 @@ class _Loader:
     def _entity_row(self, spec: ProductSpec) -> tuple[Any, ...]:
         set_id = self.sets.get(spec.attribute_set)
         if set_id is None:
-            self.report.warn(f"{spec.sku}: unknown attribute set {spec.attribute_set!r}, "
-                             "using Default")
+            self.report.warn(
+                f"{spec.sku}: unknown attribute set {spec.attribute_set!r}, using Default"
+            )
             set_id = self.sets["Default"]
         flags = spec.values
         has_options = 1 if spec.type_id == "configurable" else int(flags.get("has_options") or 0)
-        required = 1 if spec.type_id == "configurable" else int(
-            flags.get("required_options") or 0)
+        required = 1 if spec.type_id == "configurable" else int(flags.get("required_options") or 0)
         return (set_id, spec.type_id, spec.sku, has_options, required, self.now, self.now)
 
-    def _value_rows(self, spec: ProductSpec,
-                    product_id: int) -> Iterator[tuple[str, tuple[Any, ...]]]:
+    def _value_rows(
+        self, spec: ProductSpec, product_id: int
+    ) -> Iterator[tuple[str, tuple[Any, ...]]]:
         scopes = [("", 0, spec.values)] + [
             (code, self._store_id(spec.sku, code), vals) for code, vals in spec.store_values.items()
         ]
@@ -332,6 +404,7 @@ class _Loader:
 
     def _category_ids(self, spec: ProductSpec) -> list[int]:
         ids: list[int] = []
+        assert self.root is not None, "categories() runs before products()"
         for path in spec.categories:
             ids.append(self.tree.ensure(self.root, path).entity_id)
         if spec.category_walk:
@@ -343,18 +416,32 @@ class _Loader:
 
     def _stock_row(self, spec: ProductSpec, product_id: int) -> tuple[Any, ...]:
         defaults: dict[str, Any] = {
-            "min_qty": 0, "use_config_min_qty": 1, "is_qty_decimal": 0, "backorders": 0,
-            "use_config_backorders": 1, "min_sale_qty": 1, "use_config_min_sale_qty": 1,
-            "max_sale_qty": 0, "use_config_max_sale_qty": 1, "notify_stock_qty": None,
-            "use_config_notify_stock_qty": 1, "manage_stock": 0, "use_config_manage_stock": 1,
-            "use_config_qty_increments": 1, "qty_increments": 0, "use_config_enable_qty_inc": 1,
-            "enable_qty_increments": 0, "is_decimal_divided": 0,
+            "min_qty": 0,
+            "use_config_min_qty": 1,
+            "is_qty_decimal": 0,
+            "backorders": 0,
+            "use_config_backorders": 1,
+            "min_sale_qty": 1,
+            "use_config_min_sale_qty": 1,
+            "max_sale_qty": 0,
+            "use_config_max_sale_qty": 1,
+            "notify_stock_qty": None,
+            "use_config_notify_stock_qty": 1,
+            "manage_stock": 0,
+            "use_config_manage_stock": 1,
+            "use_config_qty_increments": 1,
+            "qty_increments": 0,
+            "use_config_enable_qty_inc": 1,
+            "enable_qty_increments": 0,
+            "is_decimal_divided": 0,
         }
         for column, raw in spec.stock.settings.items():
             try:
                 defaults[column] = Decimal(raw) if "." in raw else int(raw)
             except (ValueError, ArithmeticError):
-                self.report.warn(f"{spec.sku}: stock {column}={raw!r} is not a number; default kept")
+                self.report.warn(
+                    f"{spec.sku}: stock {column}={raw!r} is not a number; default kept"
+                )
         row = {"qty": spec.stock.qty, "is_in_stock": int(spec.stock.is_in_stock), **defaults}
         return (product_id, *(row[c] for c in sql.STOCK_ITEM_COLUMNS))
 
@@ -394,20 +481,48 @@ class _Loader:
             existing = self.query(sql.CUSTOMER_BY_EMAIL, (spec.email, 1))
             if existing:
                 continue
-            customer_id = self.insert(sql.CUSTOMER, (
-                1, spec.email, spec.firstname, spec.lastname, spec.dob, spec.gender,
-                hash_password(spec.password)))
+            customer_id = self.insert(
+                sql.CUSTOMER,
+                (
+                    1,
+                    spec.email,
+                    spec.firstname,
+                    spec.lastname,
+                    spec.dob,
+                    spec.gender,
+                    hash_password(spec.password),
+                ),
+            )
             region = self.query(sql.REGION_BY_NAME, (spec.country_id, spec.region or ""))
-            address_id = self.insert(sql.CUSTOMER_ADDRESS, (
-                customer_id, spec.city, spec.country_id, spec.firstname, spec.lastname,
-                spec.postcode, spec.region, int(region[0]["region_id"]) if region else None,
-                "\n".join(spec.street), spec.telephone))
+            address_id = self.insert(
+                sql.CUSTOMER_ADDRESS,
+                (
+                    customer_id,
+                    spec.city,
+                    spec.country_id,
+                    spec.firstname,
+                    spec.lastname,
+                    spec.postcode,
+                    spec.region,
+                    int(region[0]["region_id"]) if region else None,
+                    "\n".join(spec.street),
+                    spec.telephone,
+                ),
+            )
             self.execute(sql.CUSTOMER_DEFAULT_ADDRESSES, (address_id, address_id, customer_id))
             self.report.customers += 1
 
     def admin(self, spec: AdminSpec) -> None:
-        self.execute(sql.ADMIN_USER, (spec.firstname, spec.lastname, spec.email, spec.username,
-                                      hash_password(spec.password)))
+        self.execute(
+            sql.ADMIN_USER,
+            (
+                spec.firstname,
+                spec.lastname,
+                spec.email,
+                spec.username,
+                hash_password(spec.password),
+            ),
+        )
 
 
 def _batches(items: Iterable[ProductSpec], size: int) -> Iterator[list[ProductSpec]]:
@@ -447,4 +562,3 @@ def load(
     report.options_created = len(loader.options.created)
     report.elapsed_s = time.monotonic() - started
     return report
-

@@ -66,8 +66,9 @@ def _decimal(text: str) -> Decimal:
     return value
 
 
-def convert(attr: Attribute, raw: str, options: OptionIndex,
-            tax_classes: dict[str, int]) -> tuple[str, object]:
+def convert(
+    attr: Attribute, raw: str, options: OptionIndex, tax_classes: dict[str, int]
+) -> tuple[str, object]:
     """(value table, column value) for one attribute value as written in the CSV."""
     table = attr.backend_type
     if attr.code == "tax_class_id":
@@ -78,8 +79,9 @@ def convert(attr: Attribute, raw: str, options: OptionIndex,
         if raw.strip().lower() == "none":
             return table, 0
         raise BadValue(f"unknown tax class {raw!r}")
-    if attr.frontend_input == "boolean" or (table == "int" and raw.strip().lower() in BOOLEAN
-                                            and attr.frontend_input != "select"):
+    if attr.frontend_input == "boolean" or (
+        table == "int" and raw.strip().lower() in BOOLEAN and attr.frontend_input != "select"
+    ):
         flag = BOOLEAN.get(raw.strip().lower())
         if flag is None:
             raise BadValue(f"not a yes/no value: {raw!r}")

@@ -25,8 +25,14 @@ def main() -> int:
         uvloop.install()
     except ImportError:  # pragma: no cover - uvloop is a declared dependency
         pass
-    web.run_app(make_app(settings), host=settings.host, port=settings.port, print=None,
-                access_log=None, handle_signals=True)
+    web.run_app(
+        make_app(settings),
+        host=settings.host,
+        port=settings.port,
+        print=None,
+        access_log=None,
+        handle_signals=True,
+    )
     return 0
 
 

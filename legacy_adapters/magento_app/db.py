@@ -21,17 +21,39 @@ T = TypeVar("T")
 Rows = list[dict[str, Any]]
 
 
+class QuietCursor(aiomysql.DictCursor):  # type: ignore[misc]
+    """Dict rows, and no SHOW WARNINGS round trip after a query with warnings.
+
+    MariaDB notes such as "Truncated incorrect DOUBLE value" (a price filter compared with
+    text) are not errors for Magento either; aiomysql would fetch them with an extra query
+    and raise them as Python warnings.
+    """
+
+    async def _show_warnings(self, conn: Any) -> None:
+        return None
+
+
 class Database:
     def __init__(self, pool: aiomysql.Pool) -> None:
         self.pool = pool
 
     @classmethod
-    async def connect(cls, *, host: str, port: int, user: str, password: str, db: str,
-                      size: int) -> Database:
+    async def connect(
+        cls, *, host: str, port: int, user: str, password: str, db: str, size: int
+    ) -> Database:
         pool = await aiomysql.create_pool(
-            host=host, port=port, user=user, password=password, db=db, minsize=1, maxsize=size,
-            charset="utf8mb4", autocommit=True, init_command="SET time_zone = '+00:00'",
+            host=host,
+            port=port,
+            user=user,
+            password=password,
+            db=db,
+            minsize=1,
+            maxsize=size,
+            charset="utf8mb4",
+            autocommit=True,
+            init_command="SET time_zone = '+00:00'",
             pool_recycle=3600,
+            cursorclass=QuietCursor,
         )
         return cls(pool)
 
@@ -41,16 +63,16 @@ class Database:
 
     async def run(self, plan: Plan[T]) -> T:
         """Drive a read plan on one pooled connection."""
-        async with self.pool.acquire() as conn, conn.cursor(aiomysql.DictCursor) as cursor:
+        async with self.pool.acquire() as conn, conn.cursor(QuietCursor) as cursor:
             return await drive(cursor, plan)
 
     async def fetch(self, sql: str, params: Sequence[Any] = ()) -> Rows:
-        async with self.pool.acquire() as conn, conn.cursor(aiomysql.DictCursor) as cursor:
+        async with self.pool.acquire() as conn, conn.cursor(QuietCursor) as cursor:
             await cursor.execute(sql, tuple(params) or None)
             return list(await cursor.fetchall())
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
-        async with self.pool.acquire() as conn, conn.cursor() as cursor:
+        async with self.pool.acquire() as conn, conn.cursor(QuietCursor) as cursor:
             await cursor.execute(sql, tuple(params) or None)
             return int(cursor.rowcount)
 
@@ -59,7 +81,7 @@ class Database:
         async with self.pool.acquire() as conn:
             await conn.begin()
             try:
-                async with conn.cursor(aiomysql.DictCursor) as cursor:
+                async with conn.cursor(QuietCursor) as cursor:
                     yield Tx(cursor)
             except BaseException:
                 await conn.rollback()
@@ -70,7 +92,7 @@ class Database:
 class Tx:
     """One transaction's cursor: fetch, execute (returning lastrowid) and plans."""
 
-    def __init__(self, cursor: aiomysql.DictCursor) -> None:
+    def __init__(self, cursor: QuietCursor) -> None:
         self.cursor = cursor
 
     async def fetch(self, sql: str, params: Sequence[Any] = ()) -> Rows:
@@ -86,7 +108,7 @@ class Tx:
         return await drive(self.cursor, plan)
 
 
-async def drive(cursor: aiomysql.DictCursor, plan: Plan[T]) -> T:
+async def drive(cursor: QuietCursor, plan: Plan[T]) -> T:
     try:
         query = next(plan)
         while True:

@@ -50,8 +50,9 @@ CART_MANAGE = ("Magento_Cart::manage",)
 ROUTES: tuple[Route, ...] = (
     Route("POST", "/V1/integration/admin/token", "admin_token", body=True),
     Route("POST", "/V1/integration/customer/token", "customer_token", body=True),
-    Route("POST", "/V1/integration/customer/revoke-customer-token", "revoke_customer_token",
-          (SELF,)),
+    Route(
+        "POST", "/V1/integration/customer/revoke-customer-token", "revoke_customer_token", (SELF,)
+    ),
     Route("GET", "/V1/products", "product_search", PRODUCTS),
     Route("GET", "/V1/products/:sku", "product_get", PRODUCTS),
     Route("GET", "/V1/stockItems/:productSku", "stock_item_get", STOCK),

@@ -32,8 +32,12 @@ class Legacy:
             return Scope(0, 0, "admin")
         default = next((w for w in self.websites if w.default_group_id and w.website_id), None)
         for store in self.stores:
-            if (code is None and default and store.store_id != 0
-                    and store.group_id == default.default_group_id) or store.code == code:
+            if (
+                code is None
+                and default
+                and store.store_id != 0
+                and store.group_id == default.default_group_id
+            ) or store.code == code:
                 return Scope(store.store_id, store.website_id, store.code)
         return Scope(1, 1, "default")
 

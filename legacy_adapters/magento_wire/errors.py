@@ -93,7 +93,8 @@ class InternalError(MagentoError):
     status = 500
 
     def __init__(self, report_id: str | None = None) -> None:
-        self.report_id = report_id or "webapi-" + secrets.token_hex(6)
+        # PHP uniqid("webapi-"): 13 lower-case hex digits after the prefix.
+        self.report_id = report_id or "webapi-" + secrets.token_hex(7)[:13]
         super().__init__(
             "Internal Error. Details are available in Magento log file. "
             f"Report ID: {self.report_id}"

@@ -1,22 +1,26 @@
-"""The `?fields=` response filter (`Magento\\Webapi\\Controller\\Rest\\ResponseFieldsFilter`).
+"""The `?fields=` response filter (`Magento\\Framework\\Webapi\\Rest\\Response\\FieldsFilter`).
 
 How this works: `fields=items[sku,price],total_count` is parsed into a tree
 `{"items": {"sku": {}, "price": {}}, "total_count": {}}`; the response keeps only the named keys,
 recursing into nested objects and into every element of a list. Keys keep the response's own
-order, not the filter's. An unparseable filter (unbalanced brackets) leaves the response whole,
-as Magento does when its parser gives up.
+order, not the filter's. A filter that does not parse (or is not a string) filters everything
+away: `FieldsFilter::filter` answers an empty array then.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 FieldTree = dict[str, "FieldTree"]
+_FORBIDDEN = re.compile(r"[^\w\[\],]", re.ASCII)
 
 
 def parse(spec: str) -> FieldTree | None:
     """Parse a fields filter; None when it is empty or malformed."""
+    if _FORBIDDEN.search(spec):  # Magento allows only \w, brackets and commas (no spaces)
+        return None
     root: FieldTree = {}
     stack: list[FieldTree] = [root]
     name = ""
@@ -59,3 +63,17 @@ def apply(value: Any, tree: FieldTree) -> Any:
             sub = tree[key]
             out[key] = apply(item, sub) if sub else item
     return out
+
+
+def respond(result: Any, spec: Any) -> Any:
+    """What `FieldsFilter::filter` makes of a response for the raw `fields` parameter.
+
+    No (or an empty) parameter leaves the response alone; a parameter that is not a string or
+    does not parse filters everything away (`[]`), as Magento does.
+    """
+    if not spec:
+        return result
+    tree = parse(spec) if isinstance(spec, str) else None
+    if tree is None:
+        return []
+    return apply(result, tree)

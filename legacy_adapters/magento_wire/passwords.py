@@ -15,6 +15,7 @@ import hmac
 import secrets
 import string
 
+from argon2.exceptions import HashingError
 from argon2.low_level import Type, hash_secret_raw
 
 SALT_LENGTH = 32
@@ -22,11 +23,15 @@ ARGON_VERSION = "3_32_2_67108864"
 _SALT_ALPHABET = string.ascii_letters + string.digits
 
 
-def _argon2id(secret: bytes, salt: str, *, length: int = 32, ops: int = 2,
-              mem_bytes: int = 67108864) -> str:
+def _argon2id(
+    secret: bytes, salt: str, *, length: int = 32, ops: int = 2, mem_bytes: int = 67108864
+) -> str:
+    raw_salt = salt.encode()[:16]
+    if 0 < len(raw_salt) < 16:  # Encryptor::getArgonHash: str_pad($salt, 16, $salt)
+        raw_salt = (raw_salt * 16)[:16]
     raw = hash_secret_raw(
         secret=secret,
-        salt=salt.encode()[:16],
+        salt=raw_salt,
         time_cost=ops,
         memory_cost=mem_bytes // 1024,
         parallelism=1,
@@ -45,8 +50,7 @@ def _apply(version: str, value: str, salt: str) -> str:
         return _argon2id(value.encode(), salt)
     if version.startswith("3_"):
         _, length, ops, mem = version.split("_")
-        return _argon2id(value.encode(), salt, length=int(length), ops=int(ops),
-                         mem_bytes=int(mem))
+        return _argon2id(value.encode(), salt, length=int(length), ops=int(ops), mem_bytes=int(mem))
     raise ValueError(f"unknown Magento hash version {version!r}")
 
 
@@ -68,6 +72,6 @@ def verify_password(password: str, stored: str | None) -> bool:
     try:
         for version in versions:
             value = _apply(version, value, salt)
-    except ValueError:
+    except (ValueError, HashingError):  # unknown version, or Argon2 refusing the salt/params
         return False
     return hmac.compare_digest(value, expected)

@@ -14,19 +14,25 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping
-from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def _string(s: str) -> str:
-    out: str = encode_basestring_ascii(s)
+    if "\x7f" in s:
+        # Put DEL back raw between escaped pieces; replacing "\\u007f" in the output would also
+        # hit an escaped backslash followed by the text "u007f".
+        pieces = (encode_basestring_ascii(p)[1:-1] for p in s.split("\x7f"))
+        out = '"' + "\x7f".join(pieces) + '"'
+    else:
+        out = encode_basestring_ascii(s)
     if "/" in out:
         out = out.replace("/", "\\/")
-    if "\\u007f" in out:
-        out = out.replace("\\u007f", "\x7f")
     return out
 
 
@@ -124,9 +130,29 @@ def decode(body: bytes) -> Any:
     except UnicodeDecodeError as exc:
         raise DecodeError("body is not UTF-8") from exc
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        value = json.loads(text, parse_constant=_reject_constant)
     except (ValueError, RecursionError) as exc:
         raise DecodeError(str(exc)) from exc
+    # PHP refuses a \u escape of an unpaired surrogate (JSON_ERROR_UTF16); Python keeps it.
+    if "\\u" in text and _has_lone_surrogate(value):
+        raise DecodeError("single unpaired UTF-16 surrogate in unicode escape")
+    return value
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    # The text was valid UTF-8, so any surrogate left after decoding came from a lone \u escape.
+    pending: list[Any] = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
 
 
 def _reject_constant(name: str) -> Any:

@@ -11,11 +11,11 @@ refused, numbers are type-checked. Filters inside one group are OR-ed, groups ar
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from legacy_adapters.magento_wire import errors
+from legacy_adapters.magento_wire import casts, errors
 
 CONDITIONS = frozenset(
     {"eq", "neq", "like", "nlike", "in", "nin", "notnull", "null", "gt", "lt", "gteq", "lteq",
@@ -28,6 +28,28 @@ _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 def snake(key: str) -> str:
     """`pageSize` -> `page_size`; snake_case passes through (Magento accepts both spellings)."""
     return _CAMEL.sub("_", key).lower()
+
+
+def _upper_camel(key: str) -> str:
+    """`page_sizes` -> `PageSizes`: how Magento names an unknown field in its error
+    (`SimpleDataObjectConverter::snakeCaseToUpperCamelCase`)."""
+    return "".join(part[:1].upper() + part[1:] for part in key.split("_"))
+
+
+def _setters(
+    raw: Any, expected: str, setters: Mapping[str, Callable[[Any], Any]]
+) -> dict[str, Any]:
+    """ServiceInputProcessor's setter loop over one object: every key in the order sent is
+    converted at once (so a bad value fails even if another spelling of its key follows, and the
+    later spelling wins); the first key without a setter is refused."""
+    out: dict[str, Any] = {}
+    for key, value in _object(raw, expected).items():
+        name = snake(key)
+        setter = setters.get(name)
+        if setter is None:
+            raise errors.unsupported_field(_upper_camel(name))
+        out[name] = setter(value)
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,66 +112,63 @@ def _object(value: Any, expected: str) -> Mapping[str, Any]:
 
 
 def _int(value: Any) -> int:
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, int):
-        return value
-    text = str(value).strip() if isinstance(value, str | float) else None
-    try:
-        number = float(text) if text else None
-    except ValueError:
-        number = None
-    if number is None or number != number or abs(number) > MAX_PAGE:
-        raise errors.invalid_type(value, "int")
-    return int(number)
+    return casts.to_int(value, MAX_PAGE)
 
 
 def _string(value: Any, expected: str = "string") -> str:
     if isinstance(value, Mapping | list):
-        raise errors.invalid_type("Array", expected)
+        raise errors.invalid_type(casts.shown(value), expected)
     return str(value)
 
 
+FILTER = "Magento\\Framework\\Api\\Filter"
+FILTER_GROUP = "Magento\\Framework\\Api\\Search\\FilterGroup"
+SORT_ORDER = "Magento\\Framework\\Api\\SortOrder"
+CRITERIA = "Magento\\Framework\\Api\\SearchCriteriaInterface"
+
+
+def _direction(value: Any) -> str | None:
+    """SortOrder::setDirection: ASC/DESC in any case, normalised to upper case."""
+    if value == "":
+        return None
+    normalized = _string(value).upper()
+    if normalized not in ("ASC", "DESC"):
+        raise errors.InputError(
+            'Sort order "%1" is not supported. Use "ASC" or "DESC" and try again.', [value]
+        )
+    return normalized
+
+
 def _filter(raw: Any) -> Filter:
-    fields = {snake(k): v for k, v in _object(raw, "Magento\\Framework\\Api\\Filter").items()}
-    unknown = set(fields) - {"field", "value", "condition_type"}
-    if unknown:
-        raise errors.unsupported_field(sorted(unknown)[0])
+    fields = _setters(raw, FILTER, {"field": _string, "value": _string, "condition_type": _string})
     if not fields.get("field"):
         raise errors.required_field("field")
-    condition = fields.get("condition_type") or "eq"
-    value = fields.get("value")
     return Filter(
-        field=_string(fields["field"]),
-        value=None if value is None else _string(value),
-        condition_type=_string(condition),
+        field=fields["field"],
+        value=fields.get("value"),
+        condition_type=fields.get("condition_type") or "eq",
     )
 
 
+def _filters(value: Any) -> tuple[Filter, ...]:
+    return tuple(_filter(f) for f in _entries(value, FILTER + "[]"))
+
+
 def _group(raw: Any) -> FilterGroup:
-    fields = {snake(k): v for k, v in _object(raw, "Magento\\Framework\\Api\\Search\\FilterGroup").items()}
-    unknown = set(fields) - {"filters"}
-    if unknown:
-        raise errors.unsupported_field(sorted(unknown)[0])
-    raw_filters = fields.get("filters", {})
-    return FilterGroup(tuple(_filter(f) for f in _entries(raw_filters, "Magento\\Framework\\Api\\Filter[]")))
+    return FilterGroup(_setters(raw, FILTER_GROUP, {"filters": _filters}).get("filters", ()))
+
+
+def _groups(value: Any) -> tuple[FilterGroup, ...]:
+    return tuple(_group(g) for g in _entries(value, FILTER_GROUP + "[]"))
 
 
 def _sort(raw: Any) -> SortOrder:
-    fields = {snake(k): v for k, v in _object(raw, "Magento\\Framework\\Api\\SortOrder").items()}
-    unknown = set(fields) - {"field", "direction"}
-    if unknown:
-        raise errors.unsupported_field(sorted(unknown)[0])
-    direction = fields.get("direction")
-    normalized = None
-    if direction not in (None, ""):
-        normalized = _string(direction).upper()
-        if normalized not in ("ASC", "DESC"):
-            raise errors.InputError(
-                'Sort order "%1" is not supported. Use "ASC" or "DESC" and try again.',
-                [_string(direction)],
-            )
-    return SortOrder(field=_string(fields.get("field") or ""), direction=normalized)
+    fields = _setters(raw, SORT_ORDER, {"field": _string, "direction": _direction})
+    return SortOrder(field=fields.get("field") or "", direction=fields.get("direction"))
+
+
+def _sorts(value: Any) -> tuple[SortOrder, ...]:
+    return tuple(_sort(s) for s in _entries(value, SORT_ORDER + "[]"))
 
 
 def parse(tree: Mapping[str, Any], *, required: bool = True) -> SearchCriteria:
@@ -163,20 +182,17 @@ def parse(tree: Mapping[str, Any], *, required: bool = True) -> SearchCriteria:
         if required:
             raise errors.required_field("searchCriteria")
         return SearchCriteria()
-    fields = {snake(k): v for k, v in _object(raw, "Magento\\Framework\\Api\\SearchCriteriaInterface").items()}
-    unknown = set(fields) - {"filter_groups", "sort_orders", "page_size", "current_page"}
-    if unknown:
-        raise errors.unsupported_field(sorted(unknown)[0])
-    groups = tuple(
-        _group(g)
-        for g in _entries(fields.get("filter_groups", {}), "Magento\\Framework\\Api\\Search\\FilterGroup[]")
+    fields = _setters(
+        raw,
+        CRITERIA,
+        {"filter_groups": _groups, "sort_orders": _sorts, "page_size": _int, "current_page": _int},
     )
-    sorts = None
-    if "sort_orders" in fields:
-        sorts = tuple(_sort(s) for s in _entries(fields["sort_orders"], "Magento\\Framework\\Api\\SortOrder[]"))
-    page_size = _int(fields["page_size"]) if "page_size" in fields else None
-    current_page = _int(fields["current_page"]) if "current_page" in fields else None
-    return SearchCriteria(groups, sorts, page_size, current_page)
+    return SearchCriteria(
+        fields.get("filter_groups", ()),
+        fields.get("sort_orders"),
+        fields.get("page_size"),
+        fields.get("current_page"),
+    )
 
 
 def echo(criteria: SearchCriteria) -> dict[str, Any]:

@@ -60,15 +60,18 @@ def issue(user_id: int, user_type: UserType, *, key: str | bytes, now: int) -> s
         "iat": now,
         "exp": now + lifetime(user_type),
     }
-    return jwt.encode(payload, _key_bytes(key), algorithm=ALGORITHM, headers={"kid": KEY_ID})
+    # typ=None: Magento's header is exactly {"kid":"1","alg":"HS256"}, without PyJWT's "typ".
+    headers = {"kid": KEY_ID, "typ": None}
+    return jwt.encode(payload, _key_bytes(key), algorithm=ALGORITHM, headers=headers)
 
 
 def verify(token: str, *, key: str | bytes, now: int) -> TokenClaims | None:
     """Claims of a valid, unexpired token; None for anything else (the caller is then a guest)."""
+    raw_key = _key_bytes(key)  # a short key is a configuration error, not a guest caller
     try:
         payload = jwt.decode(
             token,
-            _key_bytes(key),
+            raw_key,
             algorithms=[ALGORITHM],
             options={"verify_exp": False, "verify_iat": False, "require": ["uid", "utypid", "exp"]},
         )
@@ -94,7 +97,8 @@ def bearer(authorization: str | None) -> str | None:
     """The token of an `Authorization: Bearer <token>` header, if that is what it holds."""
     if not authorization:
         return None
-    scheme, _, token = authorization.strip().partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    # TokenUserContext: explode(" ", $header) must give exactly two pieces.
+    pieces = authorization.strip().split(" ")
+    if len(pieces) != 2 or pieces[0].lower() != "bearer" or not pieces[1]:
         return None
-    return token.strip()
+    return pieces[1]

@@ -107,7 +107,7 @@ def categories_plan(
 def product_search_plan(
     criteria: SearchCriteria, *, store_id: int, meta: mapping.CatalogMeta
 ) -> Plan[tuple[list[Product], int]]:
-    """A page of products matching `criteria` (no stock_item, as in search results) and the total."""
+    """A page of products matching `criteria` and the total (no stock_item in search results)."""
     count, page = search.build(search.product_entity(meta.product), criteria, store_id)
     total = int((yield count)[0]["n"])
     ids = [int(r["entity_id"]) for r in (yield page)]

@@ -18,7 +18,12 @@ from pathlib import Path
 from legacy_adapters.sample_data import csvfiles
 from legacy_adapters.sample_data.model import ProductSpec, StockSpec, Variation
 
-VISIBILITY = {"Not Visible Individually": "1", "Catalog": "2", "Search": "3", "Catalog, Search": "4"}
+VISIBILITY = {
+    "Not Visible Individually": "1",
+    "Catalog": "2",
+    "Search": "3",
+    "Catalog, Search": "4",
+}
 OPTIONS_CONTAINER = {"Product Info Column": "container1", "Block after Info Column": "container2"}
 
 COLUMN_ATTRIBUTES = {

@@ -12,7 +12,9 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-Values = Mapping[str, str]  # attribute code -> value as written; several option labels joined by "\n"
+Values = Mapping[
+    str, str
+]  # attribute code -> value as written; several option labels joined by "\n"
 
 
 @dataclass(frozen=True, slots=True)

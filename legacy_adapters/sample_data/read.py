@@ -10,6 +10,7 @@ streamed from those files.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 from collections.abc import Iterator
@@ -91,16 +92,13 @@ def attributes(paths: list[Path]) -> tuple[AttributeSpec, ...]:
             )
             if code in merged:
                 old = merged[code]
-                spec = AttributeSpec(
-                    **{**_fields(old), "options": tuple(dict.fromkeys(old.options + spec.options)),
-                       "sets": tuple(dict.fromkeys(old.sets + spec.sets))}
+                spec = dataclasses.replace(
+                    old,
+                    options=tuple(dict.fromkeys(old.options + spec.options)),
+                    sets=tuple(dict.fromkeys(old.sets + spec.sets)),
                 )
             merged[code] = spec
     return tuple(merged.values())
-
-
-def _fields(spec: AttributeSpec) -> dict[str, object]:
-    return {name: getattr(spec, name) for name in spec.__slots__}
 
 
 def categories(paths: list[Path]) -> tuple[CategorySpec, ...]:
@@ -171,9 +169,17 @@ def _read_products(files: list[ProductFile], root_name: str) -> Iterator[Product
             yield from simple_format.parse_file(f.path, f.type_id, gallery)
 
 
-def _catalog(name: str, source: Path, files: list[ProductFile], *, root_name: str,
-             attribute_files: list[Path], category_files: list[Path],
-             customer_file: Path | None, generated: bool) -> Catalog:
+def _catalog(
+    name: str,
+    source: Path,
+    files: list[ProductFile],
+    *,
+    root_name: str,
+    attribute_files: list[Path],
+    category_files: list[Path],
+    customer_file: Path | None,
+    generated: bool,
+) -> Catalog:
     files = [f for f in files if f.path.is_file()]
     return Catalog(
         name=name,
@@ -198,15 +204,28 @@ def luma(root: Path) -> Catalog:
     files = [ProductFile(p, "simple", p.parent) for p in gear]
     files += [
         ProductFile(m / "ConfigurableSampleData/fixtures/products.csv", None),
-        ProductFile(m / "BundleSampleData/fixtures/yoga_bundle.csv", "bundle",
-                    m / "BundleSampleData/fixtures"),
-        ProductFile(m / "GroupedProductSampleData/fixtures/yoga_grouped.csv", "grouped",
-                    m / "GroupedProductSampleData/fixtures"),
-        ProductFile(m / "DownloadableSampleData/fixtures/products_training_video_download.csv",
-                    "downloadable", m / "DownloadableSampleData/fixtures"),
+        ProductFile(
+            m / "BundleSampleData/fixtures/yoga_bundle.csv",
+            "bundle",
+            m / "BundleSampleData/fixtures",
+        ),
+        ProductFile(
+            m / "GroupedProductSampleData/fixtures/yoga_grouped.csv",
+            "grouped",
+            m / "GroupedProductSampleData/fixtures",
+        ),
+        ProductFile(
+            m / "DownloadableSampleData/fixtures/products_training_video_download.csv",
+            "downloadable",
+            m / "DownloadableSampleData/fixtures",
+        ),
     ]
-    modules = ("CatalogSampleData", "ConfigurableSampleData", "CmsSampleData",
-               "DownloadableSampleData")
+    modules = (
+        "CatalogSampleData",
+        "ConfigurableSampleData",
+        "CmsSampleData",
+        "DownloadableSampleData",
+    )
     return _catalog(
         "generated" if found.generated else "luma",
         m,
@@ -229,24 +248,33 @@ def venia(root: Path) -> Catalog:
         raise SampleDataMissing(f"no Venia catalog under {root}")
     conf, cat = found.venia_configurable, found.venia_catalog
     files = [
-        ProductFile(p, "simple", p.parent) for p in sorted((cat / "SimpleProduct").glob("products_*.csv"))
+        ProductFile(p, "simple", p.parent)
+        for p in sorted((cat / "SimpleProduct").glob("products_*.csv"))
     ]
     files += [
         ProductFile(conf / "products.csv", None),
         ProductFile(cat / "Virtual/products_virtual.csv", "virtual", cat / "Virtual"),
         ProductFile(cat / "Bundle/jewelry_bundle.csv", "bundle", cat / "Bundle"),
         ProductFile(cat / "Grouped/jewelry_grouped.csv", "grouped", cat / "Grouped"),
-        ProductFile(cat / "Downloadable/products_download.csv", "downloadable", cat / "Downloadable"),
+        ProductFile(
+            cat / "Downloadable/products_download.csv", "downloadable", cat / "Downloadable"
+        ),
     ]
     catalog = _catalog(
         "venia",
         conf.parent,
         files,
         root_name="Default Category",  # as the files spell it; the loader maps it to VENIA_ROOT
-        attribute_files=[cat / "attributes.csv", conf / "attributes.csv",
-                         cat / "Downloadable/attributes.csv"],
-        category_files=[conf / "categories.csv", cat / "categories.csv",
-                        cat / "Virtual/categories.csv"],
+        attribute_files=[
+            cat / "attributes.csv",
+            conf / "attributes.csv",
+            cat / "Downloadable/attributes.csv",
+        ],
+        category_files=[
+            conf / "categories.csv",
+            cat / "categories.csv",
+            cat / "Virtual/categories.csv",
+        ],
         customer_file=None,
         generated=False,
     )

@@ -22,8 +22,12 @@ STRUCTURAL = frozenset(
     {"sku", "category", "attribute_set", "qty", "is_in_stock", "manage_stock", "bundle_options",
      "associated_sku"}
 )  # fmt: skip
-DEFAULTS = {"status": "1", "visibility": "4", "tax_class_id": "Taxable Goods",
-            "options_container": "container2"}
+DEFAULTS = {
+    "status": "1",
+    "visibility": "4",
+    "tax_class_id": "Taxable Goods",
+    "options_container": "container2",
+}
 
 
 def images(fixtures: Path) -> dict[str, list[str]]:

@@ -132,16 +132,33 @@ VALUES (%s, %s, %s, %s) ON DUPLICATE KEY UPDATE value = VALUES(value)
 """
     for t in ("varchar", "int", "decimal", "text", "datetime")
 }
-PRODUCT_WEBSITE = "INSERT IGNORE INTO catalog_product_website (product_id, website_id) VALUES (%s, %s)"
+PRODUCT_WEBSITE = (
+    "INSERT IGNORE INTO catalog_product_website (product_id, website_id) VALUES (%s, %s)"
+)
 CATEGORY_PRODUCT = """
 INSERT IGNORE INTO catalog_category_product (category_id, product_id, position) VALUES (%s, %s, %s)
 """
 STOCK_ITEM_COLUMNS = (
-    "qty", "is_in_stock", "min_qty", "use_config_min_qty", "is_qty_decimal", "backorders",
-    "use_config_backorders", "min_sale_qty", "use_config_min_sale_qty", "max_sale_qty",
-    "use_config_max_sale_qty", "notify_stock_qty", "use_config_notify_stock_qty", "manage_stock",
-    "use_config_manage_stock", "use_config_qty_increments", "qty_increments",
-    "use_config_enable_qty_inc", "enable_qty_increments", "is_decimal_divided",
+    "qty",
+    "is_in_stock",
+    "min_qty",
+    "use_config_min_qty",
+    "is_qty_decimal",
+    "backorders",
+    "use_config_backorders",
+    "min_sale_qty",
+    "use_config_min_sale_qty",
+    "max_sale_qty",
+    "use_config_max_sale_qty",
+    "notify_stock_qty",
+    "use_config_notify_stock_qty",
+    "manage_stock",
+    "use_config_manage_stock",
+    "use_config_qty_increments",
+    "qty_increments",
+    "use_config_enable_qty_inc",
+    "enable_qty_increments",
+    "is_decimal_divided",
 )
 STOCK_ITEM = f"""
 INSERT INTO cataloginventory_stock_item (product_id, stock_id, website_id,

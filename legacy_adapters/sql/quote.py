@@ -14,6 +14,8 @@ SELECT * FROM quote_item WHERE quote_id = %s AND parent_item_id IS NULL ORDER BY
 """
 MASK_BY_QUOTE = "SELECT masked_id FROM quote_id_mask WHERE quote_id = %s ORDER BY entity_id LIMIT 1"
 QUOTE_ID_BY_MASK = "SELECT quote_id FROM quote_id_mask WHERE masked_id = %s LIMIT 1"
+# Serialises concurrent "create my cart" requests of one customer (POST carts/mine).
+LOCK_CUSTOMER = "SELECT entity_id FROM customer_entity WHERE entity_id = %s FOR UPDATE"
 ACTIVE_QUOTE_FOR_CUSTOMER = """
 SELECT entity_id FROM quote WHERE customer_id = %s AND is_active = 1
 ORDER BY updated_at DESC, entity_id DESC LIMIT 1
@@ -52,13 +54,35 @@ UPDATE_BUY_REQUEST = """
 UPDATE quote_item_option SET value = %s WHERE item_id = %s AND code = 'info_buyRequest'
 """
 DELETE_ITEM = "DELETE FROM quote_item WHERE item_id = %s AND quote_id = %s"
-MOVE_ITEM = "UPDATE quote_item SET quote_id = %s, updated_at = %s WHERE item_id = %s"
+COPY_ITEM = """
+INSERT INTO quote_item (quote_id, created_at, updated_at, product_id, store_id, is_virtual, sku,
+  name, is_qty_decimal, weight, qty, price, base_price, product_type, row_weight)
+SELECT %s, %s, %s, product_id, store_id, is_virtual, sku, name, is_qty_decimal, weight, qty,
+  price, base_price, product_type, row_weight
+FROM quote_item WHERE item_id = %s
+"""
+COPY_ITEM_OPTIONS = """
+INSERT INTO quote_item_option (item_id, product_id, code, value)
+SELECT %s, product_id, code, value FROM quote_item_option WHERE item_id = %s
+"""
 
 ITEM_TOTALS_COLUMNS = (
-    "price", "base_price", "row_total", "base_row_total", "price_incl_tax", "base_price_incl_tax",
-    "row_total_incl_tax", "base_row_total_incl_tax", "tax_amount", "base_tax_amount",
-    "tax_percent", "discount_amount", "base_discount_amount", "discount_percent",
-    "row_total_with_discount", "discount_tax_compensation_amount",
+    "price",
+    "base_price",
+    "row_total",
+    "base_row_total",
+    "price_incl_tax",
+    "base_price_incl_tax",
+    "row_total_incl_tax",
+    "base_row_total_incl_tax",
+    "tax_amount",
+    "base_tax_amount",
+    "tax_percent",
+    "discount_amount",
+    "base_discount_amount",
+    "discount_percent",
+    "row_total_with_discount",
+    "discount_tax_compensation_amount",
     "base_discount_tax_compensation_amount",
 )
 UPDATE_ITEM_TOTALS = (
@@ -67,12 +91,26 @@ UPDATE_ITEM_TOTALS = (
     + " WHERE item_id = %s"
 )
 ADDRESS_TOTALS_COLUMNS = (
-    "subtotal", "base_subtotal", "subtotal_with_discount", "base_subtotal_with_discount",
-    "tax_amount", "base_tax_amount", "shipping_amount", "base_shipping_amount",
-    "discount_amount", "base_discount_amount", "grand_total", "base_grand_total",
-    "subtotal_incl_tax", "shipping_discount_amount", "base_shipping_discount_amount",
-    "shipping_tax_amount", "base_shipping_tax_amount", "shipping_incl_tax",
-    "base_shipping_incl_tax", "weight",
+    "subtotal",
+    "base_subtotal",
+    "subtotal_with_discount",
+    "base_subtotal_with_discount",
+    "tax_amount",
+    "base_tax_amount",
+    "shipping_amount",
+    "base_shipping_amount",
+    "discount_amount",
+    "base_discount_amount",
+    "grand_total",
+    "base_grand_total",
+    "subtotal_incl_tax",
+    "shipping_discount_amount",
+    "base_shipping_discount_amount",
+    "shipping_tax_amount",
+    "base_shipping_tax_amount",
+    "shipping_incl_tax",
+    "base_shipping_incl_tax",
+    "weight",
 )
 UPDATE_ADDRESS_TOTALS = (
     "UPDATE quote_address SET "

@@ -21,8 +21,17 @@ from legacy_adapters.plans import Query
 from legacy_adapters.records import Attribute
 from legacy_adapters.sql.catalog import VALUE_TABLES
 
-COMPARISONS = {"eq": "=", "neq": "!=", "gt": ">", "lt": "<", "gteq": ">=", "lteq": "<=",
-               "moreq": ">=", "from": ">=", "to": "<="}
+COMPARISONS = {
+    "eq": "=",
+    "neq": "!=",
+    "gt": ">",
+    "lt": "<",
+    "gteq": ">=",
+    "lteq": "<=",
+    "moreq": ">=",
+    "from": ">=",
+    "to": "<=",
+}
 # product filters Magento applies outside the EAV collection (CollectionProcessor custom filters)
 LINK_FILTERS = {
     "category_id": "SELECT product_id FROM catalog_category_product WHERE category_id IN ({ids})",
@@ -46,9 +55,18 @@ def product_entity(attributes: Mapping[str, Attribute]) -> Entity:
     return Entity(
         table="catalog_product_entity",
         value_prefix="catalog_product_entity",
-        static_columns=frozenset({"entity_id", "sku", "type_id", "attribute_set_id",
-                                  "created_at", "updated_at", "has_options",
-                                  "required_options"}),
+        static_columns=frozenset(
+            {
+                "entity_id",
+                "sku",
+                "type_id",
+                "attribute_set_id",
+                "created_at",
+                "updated_at",
+                "has_options",
+                "required_options",
+            }
+        ),
         attributes=attributes,
         link_filters=LINK_FILTERS,
         ignored_filters=frozenset({"store_id"}),
@@ -59,9 +77,19 @@ def category_entity(attributes: Mapping[str, Attribute]) -> Entity:
     return Entity(
         table="catalog_category_entity",
         value_prefix="catalog_category_entity",
-        static_columns=frozenset({"entity_id", "parent_id", "path", "position", "level",
-                                  "children_count", "created_at", "updated_at",
-                                  "attribute_set_id"}),
+        static_columns=frozenset(
+            {
+                "entity_id",
+                "parent_id",
+                "path",
+                "position",
+                "level",
+                "children_count",
+                "created_at",
+                "updated_at",
+                "attribute_set_id",
+            }
+        ),
         attributes=attributes,
     )
 
@@ -144,8 +172,8 @@ def build(entity: Entity, criteria: SearchCriteria, store_id: int) -> tuple[Quer
             continue
         parts = [b.condition(f) for f in group.filters]
         where.append("(" + " OR ".join(sql for sql, _ in parts) + ")")
-        for _, params in parts:
-            where_params += params
+        for _, condition_params in parts:
+            where_params += condition_params
     order = []
     for sort in criteria.sort_orders or ():
         expr = b.expression(sort.field)

@@ -18,13 +18,20 @@ from legacy_adapters.sample_data import read
 from legacy_adapters.sample_data.model import Catalog, CustomerSpec
 
 LUMA_SIZE = 2046
-DEMO_ADMIN = AdminSpec(username="admin", password="admin-demo-2026",
-                       email="admin@example.com")
+DEMO_ADMIN = AdminSpec(username="admin", password="admin-demo-2026", email="admin@example.com")
 # Luma's own sample customer (customer_profile.csv); created even when Luma is absent.
 DEMO_CUSTOMER = CustomerSpec(
-    email="roni_cost@example.com", password="roni_cost3@example.com", firstname="Veronica",
-    lastname="Costello", dob="1973-12-15", gender=2, street=("6146 Honey Bluff Parkway",),
-    city="Calder", region="Michigan", country_id="US", postcode="49628-7978",
+    email="roni_cost@example.com",
+    password="roni_cost3@example.com",
+    firstname="Veronica",
+    lastname="Costello",
+    dob="1973-12-15",
+    gender=2,
+    street=("6146 Honey Bluff Parkway",),
+    city="Calder",
+    region="Michigan",
+    country_id="US",
+    postcode="49628-7978",
     telephone="(555) 229-3326",
 )
 
@@ -58,18 +65,29 @@ def utc_now() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def load_into(address: Any, database: str, catalog: Catalog, *,
-              progress: Progress | None = None, admin: AdminSpec = DEMO_ADMIN) -> LoadReport:
+def load_into(
+    address: Any,
+    database: str,
+    catalog: Catalog,
+    *,
+    progress: Progress | None = None,
+    admin: AdminSpec = DEMO_ADMIN,
+) -> LoadReport:
     """Create `database` if needed and load `catalog`, the demo admin and customer into it."""
-    with address.connect() as server:
-        with server.cursor() as cursor:
-            cursor.execute(f"CREATE DATABASE IF NOT EXISTS `{database}` "
-                           "CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci")
-    conn = readers.connect(host=address.host, port=address.port, user=address.user,
-                           password=address.password, database=database)
+    with address.connect() as server, server.cursor() as cursor:
+        cursor.execute(
+            f"CREATE DATABASE IF NOT EXISTS `{database}` "
+            "CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci"
+        )
+    conn = readers.connect(
+        host=address.host,
+        port=address.port,
+        user=address.user,
+        password=address.password,
+        database=database,
+    )
     try:
         kwargs: dict[str, Any] = {"progress": progress} if progress else {}
-        return load(conn, catalog, now=utc_now(), customers=[DEMO_CUSTOMER], admin=admin,
-                    **kwargs)
+        return load(conn, catalog, now=utc_now(), customers=[DEMO_CUSTOMER], admin=admin, **kwargs)
     finally:
         conn.close()

@@ -191,8 +191,9 @@ class MariaDB:
             return row is not None and Path(str(row[0])).resolve() == self.datadir.resolve()
 
         try:
-            wait_until(ping, what=f"mariadbd on port {self.port}",
-                       alive=lambda: proc.poll() is None)
+            wait_until(
+                ping, what=f"mariadbd on port {self.port}", alive=lambda: proc.poll() is None
+            )
         except ServerStartError as exc:
             terminate(proc)
             raise ServerStartError(f"{exc}; log tail:\n{_log_tail(self.log)}") from None
@@ -214,7 +215,7 @@ class MariaDB:
 
 
 class Redis:
-    """A private `redis-server`; `appendonly` turns on AOF durability (the cart service wants it)."""
+    """A private `redis-server`; `appendonly` turns on AOF durability (carts want it)."""
 
     def __init__(self, scratch: Path, port: int | None = None, *, appendonly: bool = False) -> None:
         self.scratch = Path(scratch)
@@ -249,8 +250,9 @@ class Redis:
                 return int(c.info("server")["process_id"]) == proc.pid
 
         try:
-            wait_until(ping, what=f"redis-server on port {self.port}",
-                       alive=lambda: proc.poll() is None)
+            wait_until(
+                ping, what=f"redis-server on port {self.port}", alive=lambda: proc.poll() is None
+            )
         except ServerStartError as exc:
             terminate(proc)
             raise ServerStartError(f"{exc}; log tail:\n{_log_tail(self.log)}") from None

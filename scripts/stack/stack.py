@@ -64,14 +64,18 @@ class Stack:
         self.mariadb = MariaDB(self.scratch / "mariadb").start()
         choice = catalogs.choose(self.sample_data, self.scratch)
         self.say(f"stack: catalog: {choice.note}")
-        report = catalogs.load_into(self.mariadb.address, DATABASE, choice.catalog,
-                                    progress=self._progress)
-        self.say(f"stack: loaded {report.products_in_files} products "
-                 f"({report.products_inserted} new, {report.products_existing} already there), "
-                 f"{report.warning_count} warnings, in {report.elapsed_s:.1f}s")
+        report = catalogs.load_into(
+            self.mariadb.address, DATABASE, choice.catalog, progress=self._progress
+        )
+        self.say(
+            f"stack: loaded {report.products_in_files} products "
+            f"({report.products_inserted} new, {report.products_existing} already there), "
+            f"{report.warning_count} warnings, in {report.elapsed_s:.1f}s"
+        )
         self._start_legacy()
-        self.info = self._describe(choice.note, report.products_in_files,
-                                   time.monotonic() - started)
+        self.info = self._describe(
+            choice.note, report.products_in_files, time.monotonic() - started
+        )
         self.stack_file.write_text(json.dumps(self.info, indent=2) + "\n")
         return self
 
@@ -93,8 +97,11 @@ class Stack:
             "LEGACY_PORT": str(port),
         }
         self.say(f"stack: starting the legacy service on 127.0.0.1:{port}")
-        self.legacy = spawn([sys.executable, "-m", "legacy_adapters.magento_app"],
-                            self.scratch / "legacy.log", env=env)
+        self.legacy = spawn(
+            [sys.executable, "-m", "legacy_adapters.magento_app"],
+            self.scratch / "legacy.log",
+            env=env,
+        )
         proc = self.legacy
 
         def healthy() -> bool:
@@ -113,12 +120,21 @@ class Stack:
             "startup_seconds": round(elapsed, 2),
             "scratch": str(self.scratch),
             "catalog": {"note": catalog_note, "products": products},
-            "mariadb": {"host": self.mariadb.address.host, "port": self.mariadb.address.port,
-                        "user": self.mariadb.address.user, "database": DATABASE,
-                        "pid": self.mariadb.pid},
+            "mariadb": {
+                "host": self.mariadb.address.host,
+                "port": self.mariadb.address.port,
+                "user": self.mariadb.address.user,
+                "database": DATABASE,
+                "pid": self.mariadb.pid,
+            },
             "services": {
-                "legacy": {"url": base, "rest": f"{base}/rest/V1", "metrics": f"{base}/metrics",
-                           "log": str(self.scratch / "legacy.log"), "pid": self.legacy.pid},
+                "legacy": {
+                    "url": base,
+                    "rest": f"{base}/rest/V1",
+                    "metrics": f"{base}/metrics",
+                    "log": str(self.scratch / "legacy.log"),
+                    "pid": self.legacy.pid,
+                },
             },
             "token_key_file": str(self.key_file),
             "credentials": {

@@ -43,13 +43,20 @@ def test_demo_comes_up_serves_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     run_dir = tmp_path / "run"
     proc = subprocess.Popen(
         [sys.executable, "-m", "scripts.demo", "--run-dir", str(run_dir)],
-        cwd=paths.REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cwd=paths.REPO_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     stack_file = run_dir / "stack.json"
     try:
-        wait_until(stack_file.is_file, what="demo stack.json", deadline_s=DEADLINE_S,
-                   alive=lambda: proc.poll() is None, interval_s=0.2)
+        wait_until(
+            stack_file.is_file,
+            what="demo stack.json",
+            deadline_s=DEADLINE_S,
+            alive=lambda: proc.poll() is None,
+            interval_s=0.2,
+        )
         info = json.loads(stack_file.read_text())
         rest = info["services"]["legacy"]["rest"]
         creds = info["credentials"]
@@ -79,8 +86,9 @@ def test_demo_comes_up_serves_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     assert proc.returncode == 0, text
     assert "strangler demo is up" in text and rest in text
     assert "Traceback" not in text
-    wait_until(lambda: not any(_alive(pid) for pid in pids), what="stack processes exit",
-               deadline_s=60)
+    wait_until(
+        lambda: not any(_alive(pid) for pid in pids), what="stack processes exit", deadline_s=60
+    )
     assert not stack_file.exists()
 
 
@@ -91,11 +99,18 @@ def test_demo_reuses_its_data_on_the_second_start(tmp_path: Path) -> None:
     for _ in range(2):
         proc = subprocess.Popen(
             [sys.executable, "-m", "scripts.demo", "--run-dir", str(run_dir)],
-            cwd=paths.REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            cwd=paths.REPO_ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
         )
         try:
-            wait_until((run_dir / "stack.json").is_file, what="demo", deadline_s=DEADLINE_S,
-                       alive=lambda: proc.poll() is None, interval_s=0.2)
+            wait_until(
+                (run_dir / "stack.json").is_file,
+                what="demo",
+                deadline_s=DEADLINE_S,
+                alive=lambda p=proc: p.poll() is None,  # type: ignore[misc]
+                interval_s=0.2,
+            )
         finally:
             proc.send_signal(signal.SIGINT)
             out, _ = proc.communicate(timeout=60)

@@ -79,77 +79,126 @@ def test_a_good_file_parses_into_the_table() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        pytest.param("version: 2\nbackends: {legacy: {url: 'http://a:1'}}\n",
-                     "routes.yaml:1: version: must be 1, got '2'", id="version"),
-        pytest.param("version: 1\nbackends: {legacy: {url: 'http://a:1', pool: 0}}\n",
-                     "routes.yaml:2: backends.legacy.pool: must be within [1, 100000], got 0",
-                     id="pool-range"),
-        pytest.param("version: 1\nbackends: {legacy: {url: 'ftp://a'}}\n",
-                     "routes.yaml:2: backends.legacy.url: must be http(s)://host[:port] without "
-                     "a path, got 'ftp://a'", id="url-scheme"),
-        pytest.param("version: 1\nbackends: {legacy: {url: '${NOPE}'}}\n",
-                     "routes.yaml:2: backends.legacy.url: environment variable NOPE is not set",
-                     id="unset-env"),
-        pytest.param("version: 1\nbackends: {legacy: {url: 'http://a:1', colour: red}}\n",
-                     "routes.yaml:2: backends.legacy.colour: unknown key (expected one of: "
-                     "connect_timeout_ms, pool, timeout_ms, url)", id="unknown-backend-key"),
-        pytest.param("version: 1\nbackends: {other: {url: 'http://a:1'}}\n",
-                     "routes.yaml:1: defaults.backend: unknown backend 'legacy' (anything "
-                     "unmatched goes there)", id="no-default-backend"),
-        pytest.param("version: 1\nbackends: {legacy: {url: 'http://a:1'}}\nroutes: {a: 1}\n",
-                     "routes.yaml:3: routes: must be a list, got a mapping", id="routes-type"),
-        pytest.param("version: 1\nbackends: {legacy: {url: 'http://a:1'}}\nroutes:\n"
-                     "  - {id: a, match: {path: 'rest/V1/x'}}\n",
-                     "routes.yaml:4: routes[0].match.path: bad template 'rest/V1/x': must "
-                     "start with '/'", id="template-slash"),
-        pytest.param("version: 1\nbackends: {legacy: {url: 'http://a:1'}}\nroutes:\n"
-                     "  - {id: a, match: {path: '/rest/V1/**/x'}}\n",
-                     "routes.yaml:4: routes[0].match.path: bad template '/rest/V1/**/x': '**' "
-                     "may only end a template", id="template-wildcard"),
-        pytest.param("version: 1\nbackends: {legacy: {url: 'http://a:1'}}\nroutes:\n"
-                     "  - {id: a, match: {path: '/rest/V1/p-{sku}'}}\n",
-                     "routes.yaml:4: routes[0].match.path: bad template '/rest/V1/p-{sku}': "
-                     "bad segment 'p-{sku}': a parameter is a whole segment like {sku}",
-                     id="template-partial-param"),
-        pytest.param("version: 1\nbackends: {legacy: {url: 'http://a:1'}}\nroutes:\n"
-                     "  - {id: a, match: {path: '/rest/default/V1/x'}}\n",
-                     "routes.yaml:4: routes[0].match.path: bad template '/rest/default/V1/x': "
-                     "write templates without the store code (/rest/V1/...): it is normalised "
-                     "away", id="template-store-code"),
-        pytest.param("version: 1\nbackends: {legacy: {url: 'http://a:1'}}\nroutes:\n"
-                     "  - {id: a, match: {path: '/x', methods: [get]}}\n",
-                     "routes.yaml:4: routes[0].match.methods: HTTP methods are upper-case words,"
-                     " got 'get'", id="method-case"),
-        pytest.param("version: 1\nbackends: {legacy: {url: 'http://a:1'}}\nroutes:\n"
-                     "  - {id: a, match: {path: '/x'}, mode: shadow}\n",
-                     "routes.yaml:4: routes[0].new: is required when mode is shadow",
-                     id="mode-needs-new"),
-        pytest.param("version: 1\nbackends: {legacy: {url: 'http://a:1'}}\nroutes:\n"
-                     "  - {id: a, match: {path: '/x'}, mode: blue}\n",
-                     "routes.yaml:4: routes[0].mode: must be one of legacy, shadow, canary, new,"
-                     " got 'blue'", id="mode-value"),
-        pytest.param("version: 1\nbackends: {legacy: {url: 'http://a:1'}}\nroutes:\n"
-                     "  - {id: a, match: {path: '/x'}, canary: {sticky: 'path.id'}}\n",
-                     "routes.yaml:4: routes[0].canary.sticky: 'id' is not a parameter of '/x'",
-                     id="sticky-param"),
-        pytest.param("version: 1\nbackends: {legacy: {url: 'http://a:1'}}\nroutes:\n"
-                     "  - {id: a, match: {path: '/x'}, canary: {sticky: 'ip'}}\n",
-                     "routes.yaml:4: routes[0].canary.sticky: must be customer, none, "
-                     "path.<param>, header:<name> or cookie:<name>, got 'ip'", id="sticky-kind"),
-        pytest.param("version: 1\nbackends: {legacy: {url: 'http://a:1'}}\nroutes:\n"
-                     "  - {id: a, match: {path: '/x'}, fallback: maybe}\n",
-                     "routes.yaml:4: routes[0].fallback: must be one of none, legacy, got "
-                     "'maybe'", id="fallback"),
-        pytest.param("version: 1\nbackends: {legacy: {url: 'http://a:1'}}\nroutes:\n"
-                     "  - {id: a, match: {path: '/x'}, shadow: {writes: perhaps}}\n",
-                     "routes.yaml:4: routes[0].shadow.writes: must be true or false, got "
-                     "'perhaps'", id="writes-bool"),
-        pytest.param("version: 1\nbackends: {legacy: {url: 'http://a:1'}}\nroutes:\n"
-                     "  - {match: {path: '/x'}}\n",
-                     "routes.yaml:4: routes[0].id: is required", id="id-required"),
-        pytest.param("version: 1\nbackends:\n  legacy: {url: 'http://a:1'}\n"
-                     "  legacy: {url: 'http://a:2'}\n",
-                     "routes.yaml:4: backends.legacy: duplicate backend", id="dup-backend"),
+        pytest.param(
+            "version: 2\nbackends: {legacy: {url: 'http://a:1'}}\n",
+            "routes.yaml:1: version: must be 1, got '2'",
+            id="version",
+        ),
+        pytest.param(
+            "version: 1\nbackends: {legacy: {url: 'http://a:1', pool: 0}}\n",
+            "routes.yaml:2: backends.legacy.pool: must be within [1, 100000], got 0",
+            id="pool-range",
+        ),
+        pytest.param(
+            "version: 1\nbackends: {legacy: {url: 'ftp://a'}}\n",
+            "routes.yaml:2: backends.legacy.url: must be http(s)://host[:port] without "
+            "a path, got 'ftp://a'",
+            id="url-scheme",
+        ),
+        pytest.param(
+            "version: 1\nbackends: {legacy: {url: '${NOPE}'}}\n",
+            "routes.yaml:2: backends.legacy.url: environment variable NOPE is not set",
+            id="unset-env",
+        ),
+        pytest.param(
+            "version: 1\nbackends: {legacy: {url: 'http://a:1', colour: red}}\n",
+            "routes.yaml:2: backends.legacy.colour: unknown key (expected one of: "
+            "connect_timeout_ms, pool, timeout_ms, url)",
+            id="unknown-backend-key",
+        ),
+        pytest.param(
+            "version: 1\nbackends: {other: {url: 'http://a:1'}}\n",
+            "routes.yaml:1: defaults.backend: unknown backend 'legacy' (anything "
+            "unmatched goes there)",
+            id="no-default-backend",
+        ),
+        pytest.param(
+            "version: 1\nbackends: {legacy: {url: 'http://a:1'}}\nroutes: {a: 1}\n",
+            "routes.yaml:3: routes: must be a list, got a mapping",
+            id="routes-type",
+        ),
+        pytest.param(
+            "version: 1\nbackends: {legacy: {url: 'http://a:1'}}\nroutes:\n"
+            "  - {id: a, match: {path: 'rest/V1/x'}}\n",
+            "routes.yaml:4: routes[0].match.path: bad template 'rest/V1/x': must start with '/'",
+            id="template-slash",
+        ),
+        pytest.param(
+            "version: 1\nbackends: {legacy: {url: 'http://a:1'}}\nroutes:\n"
+            "  - {id: a, match: {path: '/rest/V1/**/x'}}\n",
+            "routes.yaml:4: routes[0].match.path: bad template '/rest/V1/**/x': '**' "
+            "may only end a template",
+            id="template-wildcard",
+        ),
+        pytest.param(
+            "version: 1\nbackends: {legacy: {url: 'http://a:1'}}\nroutes:\n"
+            "  - {id: a, match: {path: '/rest/V1/p-{sku}'}}\n",
+            "routes.yaml:4: routes[0].match.path: bad template '/rest/V1/p-{sku}': "
+            "bad segment 'p-{sku}': a parameter is a whole segment like {sku}",
+            id="template-partial-param",
+        ),
+        pytest.param(
+            "version: 1\nbackends: {legacy: {url: 'http://a:1'}}\nroutes:\n"
+            "  - {id: a, match: {path: '/rest/default/V1/x'}}\n",
+            "routes.yaml:4: routes[0].match.path: bad template '/rest/default/V1/x': "
+            "write templates without the store code (/rest/V1/...): it is normalised "
+            "away",
+            id="template-store-code",
+        ),
+        pytest.param(
+            "version: 1\nbackends: {legacy: {url: 'http://a:1'}}\nroutes:\n"
+            "  - {id: a, match: {path: '/x', methods: [get]}}\n",
+            "routes.yaml:4: routes[0].match.methods: HTTP methods are upper-case words, got 'get'",
+            id="method-case",
+        ),
+        pytest.param(
+            "version: 1\nbackends: {legacy: {url: 'http://a:1'}}\nroutes:\n"
+            "  - {id: a, match: {path: '/x'}, mode: shadow}\n",
+            "routes.yaml:4: routes[0].new: is required when mode is shadow",
+            id="mode-needs-new",
+        ),
+        pytest.param(
+            "version: 1\nbackends: {legacy: {url: 'http://a:1'}}\nroutes:\n"
+            "  - {id: a, match: {path: '/x'}, mode: blue}\n",
+            "routes.yaml:4: routes[0].mode: must be one of legacy, shadow, canary, new, got 'blue'",
+            id="mode-value",
+        ),
+        pytest.param(
+            "version: 1\nbackends: {legacy: {url: 'http://a:1'}}\nroutes:\n"
+            "  - {id: a, match: {path: '/x'}, canary: {sticky: 'path.id'}}\n",
+            "routes.yaml:4: routes[0].canary.sticky: 'id' is not a parameter of '/x'",
+            id="sticky-param",
+        ),
+        pytest.param(
+            "version: 1\nbackends: {legacy: {url: 'http://a:1'}}\nroutes:\n"
+            "  - {id: a, match: {path: '/x'}, canary: {sticky: 'ip'}}\n",
+            "routes.yaml:4: routes[0].canary.sticky: must be customer, none, "
+            "path.<param>, header:<name> or cookie:<name>, got 'ip'",
+            id="sticky-kind",
+        ),
+        pytest.param(
+            "version: 1\nbackends: {legacy: {url: 'http://a:1'}}\nroutes:\n"
+            "  - {id: a, match: {path: '/x'}, fallback: maybe}\n",
+            "routes.yaml:4: routes[0].fallback: must be one of none, legacy, got 'maybe'",
+            id="fallback",
+        ),
+        pytest.param(
+            "version: 1\nbackends: {legacy: {url: 'http://a:1'}}\nroutes:\n"
+            "  - {id: a, match: {path: '/x'}, shadow: {writes: perhaps}}\n",
+            "routes.yaml:4: routes[0].shadow.writes: must be true or false, got 'perhaps'",
+            id="writes-bool",
+        ),
+        pytest.param(
+            "version: 1\nbackends: {legacy: {url: 'http://a:1'}}\nroutes:\n"
+            "  - {match: {path: '/x'}}\n",
+            "routes.yaml:4: routes[0].id: is required",
+            id="id-required",
+        ),
+        pytest.param(
+            "version: 1\nbackends:\n  legacy: {url: 'http://a:1'}\n  legacy: {url: 'http://a:2'}\n",
+            "routes.yaml:4: backends.legacy: duplicate backend",
+            id="dup-backend",
+        ),
     ],
 )
 def test_each_problem_is_located(text: str, expected: str) -> None:
@@ -158,13 +207,16 @@ def test_each_problem_is_located(text: str, expected: str) -> None:
 
 def test_every_problem_is_reported_at_once() -> None:
     text = GOOD.replace("sample: 0.25", "sample: 1.5").replace("percent: 10", "percent: 101")
-    text = text.replace("new: cart\n", "new: carts\n") + textwrap.indent(textwrap.dedent("""\
+    text = text.replace("new: cart\n", "new: carts\n") + textwrap.indent(
+        textwrap.dedent("""\
         - id: catalog-product
           match: {path: "/rest/V1/products/{sku}/{sku}"}
           bogus: 1
         - id: shadowed
           match: {methods: [GET], path: "/rest/V1/guest-carts/{cartId}/items"}
-        """), "  ")
+        """),
+        "  ",
+    )
     found = problems(text)
     assert found == [
         "routes.yaml:16: routes[0].shadow.sample: must be within [0, 1], got 1.5",
@@ -191,13 +243,19 @@ def test_every_problem_is_reported_at_once() -> None:
         pytest.param("{methods: [GET], path: '/a'}", "{path: '/a'}", False, id="methods-narrower"),
         pytest.param("{path: '/a'}", "{methods: [GET], path: '/a'}", True, id="any-method"),
         pytest.param("{path: '/a', headers: {x: '1'}}", "{path: '/a'}", False, id="predicate"),
-        pytest.param("{methods: [GET, POST], path: '/a'}", "{methods: [POST], path: '/a'}", True,
-                     id="method-subset"),
+        pytest.param(
+            "{methods: [GET, POST], path: '/a'}",
+            "{methods: [POST], path: '/a'}",
+            True,
+            id="method-subset",
+        ),
     ],
 )
 def test_unreachable_routes(earlier: str, later: str, unreachable: bool) -> None:
-    text = (f"version: 1\nbackends: {{legacy: {{url: 'http://a:1'}}}}\nroutes:\n"
-            f"  - {{id: first, match: {earlier}}}\n  - {{id: second, match: {later}}}\n")
+    text = (
+        f"version: 1\nbackends: {{legacy: {{url: 'http://a:1'}}}}\nroutes:\n"
+        f"  - {{id: first, match: {earlier}}}\n  - {{id: second, match: {later}}}\n"
+    )
     if unreachable:
         assert any("can never match" in p for p in problems(text))
     else:

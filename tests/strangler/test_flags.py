@@ -13,10 +13,16 @@ TABLE = config.parse(ROUTES, source="routes.yaml", env={})
 EMPTY = flags.FlagState()
 
 
-def flip(state: flags.FlagState, route_id: str, mode: Mode | None, percent: float | None = None,
-         reason: str = "testing") -> tuple[flags.FlagState, flags.Flip]:
-    return flags.plan_flip(TABLE, state, route_id, mode, percent, actor="alice", reason=reason,
-                           at=100.0)
+def flip(
+    state: flags.FlagState,
+    route_id: str,
+    mode: Mode | None,
+    percent: float | None = None,
+    reason: str = "testing",
+) -> tuple[flags.FlagState, flags.Flip]:
+    return flags.plan_flip(
+        TABLE, state, route_id, mode, percent, actor="alice", reason=reason, at=100.0
+    )
 
 
 def test_a_flip_overrides_the_file_until_cleared() -> None:
@@ -62,8 +68,11 @@ def test_views_say_where_each_mode_comes_from() -> None:
 
 def test_a_flip_survives_a_reload_that_changes_the_file() -> None:
     state, _ = flip(EMPTY, "product", Mode.LEGACY)
-    reloaded = config.parse(ROUTES.replace("mode: shadow\n    shadow: {sample: 0.25}",
-                                           "mode: new"), source="routes.yaml", env={})
+    reloaded = config.parse(
+        ROUTES.replace("mode: shadow\n    shadow: {sample: 0.25}", "mode: new"),
+        source="routes.yaml",
+        env={},
+    )
     assert reloaded.route_by_id("product").mode is Mode.NEW
     assert flags.apply_flags(reloaded, state).route_by_id("product").mode is Mode.LEGACY
 
@@ -86,12 +95,14 @@ def test_orphaned_flips_are_listed_and_can_be_cleared() -> None:
         pytest.param("product", Mode.NEW, 5, "r", "only applies to canary", id="pct-not-canary"),
         pytest.param("product", Mode.NEW, None, "  ", "a reason is required", id="no-reason"),
         pytest.param("product", None, None, "r", "no flip to clear", id="nothing-to-clear"),
-        pytest.param(flags.KILL_SWITCH, Mode.NEW, None, "r", "only send every route to legacy",
-                     id="kill-new"),
+        pytest.param(
+            flags.KILL_SWITCH, Mode.NEW, None, "r", "only send every route to legacy", id="kill-new"
+        ),
         pytest.param(flags.KILL_SWITCH, None, None, "r", "not on", id="kill-clear-off"),
     ],
 )
-def test_bad_flips_are_refused(route_id: str, mode: Mode | None, percent: float | None,
-                               reason: str, message: str) -> None:
+def test_bad_flips_are_refused(
+    route_id: str, mode: Mode | None, percent: float | None, reason: str, message: str
+) -> None:
     with pytest.raises(FlagError, match=message.replace("[", r"\[").replace("]", r"\]")):
         flip(EMPTY, route_id, mode, percent, reason)

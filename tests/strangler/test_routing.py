@@ -65,8 +65,12 @@ def test_unmatched_requests_go_to_legacy() -> None:
 
 @pytest.mark.parametrize(
     ("sample", "shadowed"),
-    [pytest.param(0.0, True, id="sample-0"), pytest.param(0.2499, True, id="below-rate"),
-     pytest.param(0.25, False, id="at-rate"), pytest.param(0.9, False, id="above-rate")],
+    [
+        pytest.param(0.0, True, id="sample-0"),
+        pytest.param(0.2499, True, id="below-rate"),
+        pytest.param(0.25, False, id="at-rate"),
+        pytest.param(0.9, False, id="above-rate"),
+    ],
 )
 def test_shadow_is_sampled(sample: float, shadowed: bool) -> None:
     decision = routing.route(meta(sample=sample), TABLE)
@@ -111,8 +115,8 @@ def test_canary_stickiness_and_split_over_10000_keys() -> None:
 
 
 @pytest.mark.parametrize(
-    ("bucket_key", "percent"), [pytest.param("customer", 30, id="customer"),
-                                pytest.param("cookie", 50, id="cookie")],
+    ("bucket_key", "percent"),
+    [pytest.param("customer", 30, id="customer"), pytest.param("cookie", 50, id="cookie")],
 )
 def test_customer_and_cookie_stickiness(bucket_key: str, percent: int) -> None:
     sides = []
@@ -146,8 +150,11 @@ def test_bucket_is_stable_and_spread() -> None:
 
 
 def test_first_match_in_file_order_wins() -> None:
-    text = ROUTES.replace("  - id: off\n", "  - id: off-first\n    match: {path: "
-                          "\"/rest/V1/customers/me\"}\n    mode: legacy\n  - id: off\n")
+    text = ROUTES.replace(
+        "  - id: off\n",
+        "  - id: off-first\n    match: {path: "
+        '"/rest/V1/customers/me"}\n    mode: legacy\n  - id: off\n',
+    )
     table = config.parse(text, source="routes.yaml", env={})
     assert routing.route(meta("/rest/V1/customers/me"), table).route_id == "off-first"
     assert routing.route(meta("/rest/V1/customers/5"), table).route_id == "off"

@@ -15,7 +15,7 @@ from legacy_adapters.magento_app import quotes
 from legacy_adapters.magento_app.context import Call
 from legacy_adapters.magento_app.db import Tx
 from legacy_adapters.magento_app.service import Legacy
-from legacy_adapters.magento_wire import errors, variants
+from legacy_adapters.magento_wire import casts, errors, variants
 from legacy_adapters.magento_wire.shapes import cart as shapes
 from legacy_adapters.magento_wire.shapes import customer as customer_shapes
 from legacy_adapters.plans import quote as plans
@@ -25,10 +25,7 @@ NO_ACTIVE_CART = "Current customer does not have an active cart."
 
 
 def _item_id(call: Call) -> int:
-    raw = call.params["itemId"]
-    if not raw.strip().lstrip("-").isdigit():
-        raise errors.invalid_type(raw, "int")
-    return int(raw)
+    return casts.to_int(call.params["itemId"], saturate=True)
 
 
 def _cart_item(call: Call) -> dict[str, Any]:
@@ -36,7 +33,7 @@ def _cart_item(call: Call) -> dict[str, Any]:
     if item is None:
         raise errors.required_field("cartItem")
     if not isinstance(item, dict):
-        raise errors.invalid_type(item, "Magento\\Quote\\Api\\Data\\CartItemInterface")
+        raise errors.invalid_type(casts.shown(item), "Magento\\Quote\\Api\\Data\\CartItemInterface")
     return item
 
 
@@ -73,8 +70,7 @@ async def _active(tx: Tx, quote_id: int | None, missing: errors.MagentoError) ->
     return quote
 
 
-async def _read_active(legacy: Legacy, quote_id: int | None,
-                       missing: errors.MagentoError) -> Quote:
+async def _read_active(legacy: Legacy, quote_id: int | None, missing: errors.MagentoError) -> Quote:
     quote = await legacy.db.run(plans.quote_plan(quote_id)) if quote_id is not None else None
     if quote is None:
         raise missing
@@ -90,15 +86,17 @@ async def _mine_id(legacy: Legacy, call: Call) -> int | None:
 # ---------------------------------------------------------------- shared flows
 
 
-async def _items(legacy: Legacy, quote_id: int | None, missing: errors.MagentoError,
-                 shown_id: str | None) -> Any:
+async def _items(
+    legacy: Legacy, quote_id: int | None, missing: errors.MagentoError, shown_id: str | None
+) -> Any:
     quote = await _read_active(legacy, quote_id, missing)
     ref = shown_id if shown_id is not None else str(quote.entity_id)
     return [shapes.cart_item(i, ref) for i in quote.items]
 
 
-async def _add(legacy: Legacy, call: Call, quote_id: int | None,
-               missing: errors.MagentoError) -> Any:
+async def _add(
+    legacy: Legacy, call: Call, quote_id: int | None, missing: errors.MagentoError
+) -> Any:
     item = _cart_item(call)
     async with legacy.db.transaction() as tx:
         quote = await _active(tx, quote_id, missing)
@@ -111,16 +109,17 @@ async def _add(legacy: Legacy, call: Call, quote_id: int | None,
     return shapes.cart_item(line, str(fresh.entity_id))
 
 
-async def _update(legacy: Legacy, call: Call, quote_id: int | None,
-                  missing: errors.MagentoError) -> Any:
+async def _update(
+    legacy: Legacy, call: Call, quote_id: int | None, missing: errors.MagentoError
+) -> Any:
     item = _cart_item(call)
     item_id = _item_id(call)
     async with legacy.db.transaction() as tx:
         quote = await _active(tx, quote_id, missing)
+        qty = quote_math.check_qty(item.get("qty"))  # CartItemPersister: before the item lookup
         line = quotes.find_line(quote, item_id)
         if line is None:
             raise _not_in_cart(str(quote.entity_id), item_id)
-        qty = quote_math.check_qty(item.get("qty"))
         product = await quotes.product_by_sku(tx, line.sku, quote.store_id, legacy.meta)
         await quotes.set_qty(tx, quote, line, product, qty, call.now)
         fresh = await quotes.recollect(tx, quote.entity_id, call.now)
@@ -129,8 +128,9 @@ async def _update(legacy: Legacy, call: Call, quote_id: int | None,
     return shapes.cart_item(updated, str(fresh.entity_id))
 
 
-async def _delete(legacy: Legacy, call: Call, quote_id: int | None,
-                  missing: errors.MagentoError) -> Any:
+async def _delete(
+    legacy: Legacy, call: Call, quote_id: int | None, missing: errors.MagentoError
+) -> Any:
     item_id = _item_id(call)
     async with legacy.db.transaction() as tx:
         quote = await _active(tx, quote_id, missing)
@@ -164,8 +164,9 @@ async def guest_cart_get(call: Call, legacy: Legacy) -> Any:
 
 
 async def guest_cart_items(call: Call, legacy: Legacy) -> Any:
-    return await _items(legacy, await _guest_quote_id(legacy, call), _unknown_mask(),
-                        call.params["cartId"])
+    return await _items(
+        legacy, await _guest_quote_id(legacy, call), _unknown_mask(), call.params["cartId"]
+    )
 
 
 async def guest_cart_item_add(call: Call, legacy: Legacy) -> Any:
@@ -194,8 +195,7 @@ async def guest_cart_assign(call: Call, legacy: Legacy) -> Any:
     store_id = call.body.get("store_id", call.scope.store_id or 1)
     async with legacy.db.transaction() as tx:
         quote = await _active(tx, quote_id, _unknown_mask())
-        await quotes.assign_customer(tx, quote, customer, int(store_id or 1), call.now,
-                                     legacy.meta)
+        await quotes.assign_customer(tx, quote, customer, int(store_id or 1), call.now)
         await quotes.recollect(tx, quote.entity_id, call.now)
     return True
 
@@ -212,11 +212,9 @@ async def mine_cart_create(call: Call, legacy: Legacy) -> Any:
     if customer is None:
         raise errors.no_such_entity("customerId", call.customer_id())
     async with legacy.db.transaction() as tx:
-        existing = await tx.run(plans.active_quote_id_plan(customer.entity_id))
-        if existing is not None:
-            return existing
-        return await quotes.create(tx, store_id=call.scope.store_id or 1, now=call.now,
-                                   customer=customer)
+        return await quotes.active_or_create(
+            tx, store_id=call.scope.store_id or 1, now=call.now, customer=customer
+        )
 
 
 async def mine_cart_get(call: Call, legacy: Legacy) -> Any:
@@ -251,10 +249,8 @@ async def mine_cart_totals(call: Call, legacy: Legacy) -> Any:
 
 
 async def admin_cart_get(call: Call, legacy: Legacy) -> Any:
-    raw = call.params["cartId"]
-    if not raw.strip().isdigit():
-        raise errors.invalid_type(raw, "int")
-    quote = await legacy.db.run(plans.quote_plan(int(raw)))
+    cart_id = casts.to_int(call.params["cartId"], saturate=True)
+    quote = await legacy.db.run(plans.quote_plan(cart_id))
     if quote is None:
-        raise errors.no_such_entity("cartId", int(raw))
+        raise errors.no_such_entity("cartId", cart_id)
     return await _render_cart(legacy, quote)

@@ -6,7 +6,7 @@ from typing import Any
 
 from legacy_adapters.magento_app.context import Call
 from legacy_adapters.magento_app.service import Legacy
-from legacy_adapters.magento_wire import errors, search_criteria
+from legacy_adapters.magento_wire import casts, errors, search_criteria
 from legacy_adapters.magento_wire.shapes import catalog as shapes
 from legacy_adapters.plans import catalog as plans
 from legacy_adapters.records import Category
@@ -14,8 +14,9 @@ from legacy_adapters.records import Category
 
 async def product_get(call: Call, legacy: Legacy) -> Any:
     product = await legacy.db.run(
-        plans.product_by_sku_plan(call.params["sku"], store_id=call.scope.store_id,
-                                  meta=legacy.meta)
+        plans.product_by_sku_plan(
+            call.params["sku"], store_id=call.scope.store_id, meta=legacy.meta
+        )
     )
     if product is None:
         raise errors.product_not_found()
@@ -33,8 +34,9 @@ async def product_search(call: Call, legacy: Legacy) -> Any:
 
 async def stock_item_get(call: Call, legacy: Legacy) -> Any:
     product = await legacy.db.run(
-        plans.product_by_sku_plan(call.params["productSku"], store_id=call.scope.store_id,
-                                  meta=legacy.meta)
+        plans.product_by_sku_plan(
+            call.params["productSku"], store_id=call.scope.store_id, meta=legacy.meta
+        )
     )
     if product is None or product.stock is None:
         raise errors.product_not_found()
@@ -43,16 +45,14 @@ async def stock_item_get(call: Call, legacy: Legacy) -> Any:
 
 def _int_param(value: Any) -> int:
     """An `int` service parameter: numeric text is cast, anything else is a type error."""
-    text = str(value).strip()
-    if not text.lstrip("-").isdigit():
-        raise errors.invalid_type(value, "int")
-    return int(text)
+    return casts.to_int(value, saturate=True)
 
 
 async def _categories(call: Call, legacy: Legacy) -> dict[int, Category]:
     return await legacy.db.run(
-        plans.categories_plan(store_id=call.scope.store_id, website_id=call.scope.website_id,
-                              meta=legacy.meta)
+        plans.categories_plan(
+            store_id=call.scope.store_id, website_id=call.scope.website_id, meta=legacy.meta
+        )
     )
 
 
@@ -70,7 +70,9 @@ def _tree(categories: dict[int, Category], node: Category, depth: int | None) ->
 async def category_tree(call: Call, legacy: Legacy) -> Any:
     root_raw = call.query.get("rootCategoryId", call.query.get("root_category_id"))
     depth_raw = call.query.get("depth")
-    root_id = legacy.root_category_id(call.scope) if root_raw in (None, "") else _int_param(root_raw)
+    root_id = (
+        legacy.root_category_id(call.scope) if root_raw in (None, "") else _int_param(root_raw)
+    )
     depth = None if depth_raw in (None, "") else _int_param(depth_raw)
     categories = await _categories(call, legacy)
     if root_id not in categories:
@@ -89,8 +91,12 @@ async def category_get(call: Call, legacy: Legacy) -> Any:
 async def category_list(call: Call, legacy: Legacy) -> Any:
     criteria = search_criteria.parse(call.query)
     categories, total = await legacy.db.run(
-        plans.category_search_plan(criteria, store_id=call.scope.store_id,
-                                   website_id=call.scope.website_id, meta=legacy.meta)
+        plans.category_search_plan(
+            criteria,
+            store_id=call.scope.store_id,
+            website_id=call.scope.website_id,
+            meta=legacy.meta,
+        )
     )
     items = [shapes.category(c) for c in categories]
     return shapes.search_result(items, search_criteria.echo(criteria), total)

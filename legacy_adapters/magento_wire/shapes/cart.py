@@ -44,9 +44,13 @@ def address(a: QuoteAddress) -> dict[str, Any]:
     out["city"] = a.city
     out["firstname"] = a.firstname
     out["lastname"] = a.lastname
-    for key, value in (("middlename", a.middlename), ("prefix", a.prefix),
-                       ("suffix", a.suffix), ("vat_id", a.vat_id),
-                       ("customer_id", a.customer_id)):
+    for key, value in (
+        ("middlename", a.middlename),
+        ("prefix", a.prefix),
+        ("suffix", a.suffix),
+        ("vat_id", a.vat_id),
+        ("customer_id", a.customer_id),
+    ):
         if value is not None:
             out[key] = value
     out["email"] = a.email
@@ -59,8 +63,12 @@ def address(a: QuoteAddress) -> dict[str, Any]:
 
 def currency(q: Quote) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for key in ("global_currency_code", "base_currency_code", "store_currency_code",
-                "quote_currency_code"):
+    for key in (
+        "global_currency_code",
+        "base_currency_code",
+        "store_currency_code",
+        "quote_currency_code",
+    ):
         if getattr(q, key) is not None:
             out[key] = getattr(q, key)
     out["store_to_base_rate"] = to_float(q.store_to_base_rate)
@@ -74,8 +82,11 @@ def currency(q: Quote) -> dict[str, Any]:
 
 def cart(q: Quote, customer: Mapping[str, Any]) -> dict[str, Any]:
     """CartInterface. `customer` is the rendered customer (or the guest placeholder)."""
-    out: dict[str, Any] = {"id": q.entity_id, "created_at": q.created_at,
-                           "updated_at": q.updated_at}
+    out: dict[str, Any] = {
+        "id": q.entity_id,
+        "created_at": q.created_at,
+        "updated_at": q.updated_at,
+    }
     if q.converted_at is not None:
         out["converted_at"] = q.converted_at
     out["is_active"] = q.is_active
@@ -106,8 +117,10 @@ def cart(q: Quote, customer: Mapping[str, Any]) -> dict[str, Any]:
         shipping = q.address("shipping")
         if not q.is_virtual and q.items_qty > 0 and shipping is not None:
             assignments.append(
-                {"shipping": {"address": address(shipping), "method": shipping.shipping_method},
-                 "items": lines}
+                {
+                    "shipping": {"address": address(shipping), "method": shipping.shipping_method},
+                    "items": lines,
+                }
             )
         out["extension_attributes"] = {"shipping_assignments": assignments}
     return out
@@ -130,8 +143,12 @@ def totals_item(item: QuoteItem) -> dict[str, Any]:
         "base_discount_amount": to_float(item.base_discount_amount),
         "discount_percent": to_float(item.discount_percent),
     }
-    for key in ("price_incl_tax", "base_price_incl_tax", "row_total_incl_tax",
-                "base_row_total_incl_tax"):
+    for key in (
+        "price_incl_tax",
+        "base_price_incl_tax",
+        "row_total_incl_tax",
+        "base_row_total_incl_tax",
+    ):
         value = getattr(item, key)
         if value is not None:
             out[key] = to_float(value)
@@ -189,9 +206,17 @@ def totals(q: Quote) -> dict[str, Any]:
     out["total_segments"] = [
         {"code": "subtotal", "title": "Subtotal", "value": to_float(a.subtotal)},
         {"code": "shipping", "title": shipping_title, "value": to_float(a.shipping_amount)},
-        {"code": "tax", "title": "Tax", "value": to_float(a.tax_amount),
-         "extension_attributes": {"tax_grandtotal_details": []}},
-        {"code": "grand_total", "title": "Grand Total", "value": to_float(a.grand_total),
-         "area": "footer"},
+        {
+            "code": "tax",
+            "title": "Tax",
+            "value": to_float(a.tax_amount),
+            "extension_attributes": {"tax_grandtotal_details": []},
+        },
+        {
+            "code": "grand_total",
+            "title": "Grand Total",
+            "value": to_float(a.grand_total),
+            "area": "footer",
+        },
     ]
     return out

@@ -12,7 +12,10 @@ from legacy_adapters.records import Category, CustomAttribute, MediaEntry, Produ
 def custom_attributes(attrs: tuple[CustomAttribute, ...]) -> list[dict[str, Any]]:
     """`custom_attributes`: code then the raw stored value, never cast."""
     return [
-        {"attribute_code": a.code, "value": list(a.value) if isinstance(a.value, tuple) else a.value}
+        {
+            "attribute_code": a.code,
+            "value": list(a.value) if isinstance(a.value, tuple) else a.value,
+        }
         for a in attrs
     ]
 
@@ -51,14 +54,31 @@ def stock_item(item: StockItem) -> dict[str, Any]:
 
 
 def media_entry(entry: MediaEntry) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": entry.value_id, "media_type": entry.media_type,
-                           "label": entry.label}
+    out: dict[str, Any] = {
+        "id": entry.value_id,
+        "media_type": entry.media_type,
+        "label": entry.label,
+    }
     if entry.position is not None:
         out["position"] = entry.position
     out["disabled"] = entry.disabled
     out["types"] = list(entry.types)
     out["file"] = entry.file
     return out
+
+
+def _price_model_says_zero(p: Product) -> bool:
+    """Without price data `Product::getPrice()` asks the type's price model (§10.1).
+
+    Configurable `Price::getPrice` answers 0 when no child is selected; Bundle `Price::getPrice`
+    answers 0 unless the bundle is fixed-price (`price_type` 1). The others read the empty data.
+    """
+    if p.type_id == "configurable":
+        return True
+    if p.type_id == "bundle":
+        price_type = next((a.value for a in p.custom_attributes if a.code == "price_type"), None)
+        return price_type != "1"
+    return False
 
 
 def product(p: Product, *, with_stock: bool = True) -> dict[str, Any]:
@@ -69,8 +89,8 @@ def product(p: Product, *, with_stock: bool = True) -> dict[str, Any]:
     out["attribute_set_id"] = p.attribute_set_id
     if p.price is not None:
         out["price"] = to_float(p.price)
-    elif p.type_id == "configurable":
-        out["price"] = 0  # Configurable Price::getPrice with no child selected
+    elif _price_model_says_zero(p):
+        out["price"] = 0
     if p.status is not None:
         out["status"] = p.status
     if p.visibility is not None:
@@ -115,9 +135,7 @@ def product(p: Product, *, with_stock: bool = True) -> dict[str, Any]:
     return out
 
 
-def category_tree(
-    category: Category, children: list[dict[str, Any]]
-) -> dict[str, Any]:
+def category_tree(category: Category, children: list[dict[str, Any]]) -> dict[str, Any]:
     """CategoryTreeInterface node; `children` are already-rendered child nodes."""
     return {
         "id": category.entity_id,
@@ -152,7 +170,8 @@ def category(c: Category) -> dict[str, Any]:
     return out
 
 
-def search_result(items: list[dict[str, Any]], criteria: dict[str, Any],
-                  total_count: int) -> dict[str, Any]:
+def search_result(
+    items: list[dict[str, Any]], criteria: dict[str, Any], total_count: int
+) -> dict[str, Any]:
     """The list envelope: items, search_criteria, total_count."""
     return {"items": items, "search_criteria": criteria, "total_count": total_count}

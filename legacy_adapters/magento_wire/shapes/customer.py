@@ -10,7 +10,11 @@ from legacy_adapters.records import Customer, CustomerAddress
 def customer_address(a: CustomerAddress, customer: Customer) -> dict[str, Any]:
     """Customer\\Api\\Data\\AddressInterface."""
     out: dict[str, Any] = {"id": a.entity_id, "customer_id": a.customer_id}
-    out["region"] = {"region_code": a.region_code, "region": a.region, "region_id": a.region_id or 0}
+    out["region"] = {
+        "region_code": a.region_code,
+        "region": a.region,
+        "region_id": a.region_id or 0,
+    }
     if a.region_id is not None:
         out["region_id"] = a.region_id
     out["country_id"] = a.country_id

@@ -29,19 +29,24 @@ LUMA_TYPES = {"simple": 1891, "configurable": 147, "downloadable": 6, "bundle": 
 
 def _connect(mariadb: MariaDB, database: str) -> Any:
     a = mariadb.address
-    return readers.connect(host=a.host, port=a.port, user=a.user, password=a.password,
-                           database=database)
+    return readers.connect(
+        host=a.host, port=a.port, user=a.user, password=a.password, database=database
+    )
 
 
 def _csv_skus(catalog_root: Path) -> list[str]:
     """Every SKU of every product file of the Luma layout, read with the csv module."""
     modules = catalog_root
     files = sorted((modules / "CatalogSampleData/fixtures/SimpleProduct").glob("products_*.csv"))
-    files += [modules / p for p in (
-        "ConfigurableSampleData/fixtures/products.csv",
-        "BundleSampleData/fixtures/yoga_bundle.csv",
-        "GroupedProductSampleData/fixtures/yoga_grouped.csv",
-        "DownloadableSampleData/fixtures/products_training_video_download.csv")]
+    files += [
+        modules / p
+        for p in (
+            "ConfigurableSampleData/fixtures/products.csv",
+            "BundleSampleData/fixtures/yoga_bundle.csv",
+            "GroupedProductSampleData/fixtures/yoga_grouped.csv",
+            "DownloadableSampleData/fixtures/products_training_video_download.csv",
+        )
+    ]
     skus = []
     for path in files:
         if path.is_file():
@@ -109,13 +114,16 @@ def test_configurable_children_are_linked(magento_db: Any) -> None:
     assert parents
     with magento_db.connect() as conn, conn.cursor() as cursor:
         for row in parents[:25]:
-            expected = {part.split(",")[0].removeprefix("sku=")
-                        for part in row["configurable_variations"].split("|")}
+            expected = {
+                part.split(",")[0].removeprefix("sku=")
+                for part in row["configurable_variations"].split("|")
+            }
             cursor.execute(
                 "SELECT c.sku FROM catalog_product_super_link l "
                 "JOIN catalog_product_entity p ON p.entity_id = l.parent_id "
                 "JOIN catalog_product_entity c ON c.entity_id = l.product_id WHERE p.sku = %s",
-                (row["sku"],))
+                (row["sku"],),
+            )
             assert {r["sku"] for r in cursor.fetchall()} == expected
 
 
@@ -127,18 +135,22 @@ def test_luma_gear_walks_link_each_matched_category(magento_db: Any, requires_lu
             "JOIN catalog_product_entity p ON p.entity_id = cp.product_id "
             "JOIN catalog_category_entity_varchar v ON v.entity_id = cp.category_id "
             "AND v.store_id = 0 AND v.attribute_id = (SELECT attribute_id FROM eav_attribute "
-            "WHERE attribute_code = 'name' AND entity_type_id = 3) WHERE p.sku = '24-MB04'")
+            "WHERE attribute_code = 'name' AND entity_type_id = 3) WHERE p.sku = '24-MB04'"
+        )
         names = {r["name"] for r in cursor.fetchall()}
     assert names == {"Gear", "Bags", "Collections", "Erin Recommends"}
 
 
 def test_people_are_created_with_magento_hashes(magento_db: Any) -> None:
     with magento_db.connect() as conn, conn.cursor() as cursor:
-        cursor.execute("SELECT password FROM admin_user WHERE username = %s",
-                       (catalogs.DEMO_ADMIN.username,))
+        cursor.execute(
+            "SELECT password FROM admin_user WHERE username = %s", (catalogs.DEMO_ADMIN.username,)
+        )
         admin_hash = cursor.fetchone()["password"]
-        cursor.execute("SELECT password_hash, default_billing FROM customer_entity "
-                       "WHERE email = %s", (catalogs.DEMO_CUSTOMER.email,))
+        cursor.execute(
+            "SELECT password_hash, default_billing FROM customer_entity WHERE email = %s",
+            (catalogs.DEMO_CUSTOMER.email,),
+        )
         customer = cursor.fetchone()
     assert admin_hash.endswith(":3_32_2_67108864")
     assert verify_password(catalogs.DEMO_ADMIN.password, admin_hash)
@@ -147,8 +159,9 @@ def test_people_are_created_with_magento_hashes(magento_db: Any) -> None:
     assert customer["default_billing"] is not None
 
 
-def test_loading_twice_changes_nothing(mariadb: MariaDB, fresh_database: str,
-                                       tmp_path: Path) -> None:
+def test_loading_twice_changes_nothing(
+    mariadb: MariaDB, fresh_database: str, tmp_path: Path
+) -> None:
     generator.generate(tmp_path / "cat", 120, seed=7)
     catalog = read.luma(tmp_path / "cat")
     admin = AdminSpec("admin2", "secret-pass-1")
@@ -157,14 +170,14 @@ def test_loading_twice_changes_nothing(mariadb: MariaDB, fresh_database: str,
         before = _table_counts(conn)
         with conn.cursor() as cursor:
             cursor.execute("SELECT sku, created_at, updated_at FROM catalog_product_entity")
-            stamps = sorted((r["sku"], r["created_at"], r["updated_at"])
-                            for r in cursor.fetchall())
+            stamps = sorted((r["sku"], r["created_at"], r["updated_at"]) for r in cursor.fetchall())
         second = load(conn, catalog, now="2026-06-06 06:06:06", admin=admin)
         after = _table_counts(conn)
         with conn.cursor() as cursor:
             cursor.execute("SELECT sku, created_at, updated_at FROM catalog_product_entity")
-            stamps_after = sorted((r["sku"], r["created_at"], r["updated_at"])
-                                  for r in cursor.fetchall())
+            stamps_after = sorted(
+                (r["sku"], r["created_at"], r["updated_at"]) for r in cursor.fetchall()
+            )
     assert first.products_inserted == 120 and first.products_existing == 0
     assert second.products_inserted == 0 and second.products_existing == 120
     assert before == after
@@ -172,7 +185,8 @@ def test_loading_twice_changes_nothing(mariadb: MariaDB, fresh_database: str,
 
 
 def test_broken_values_are_reported_with_the_sku_and_nothing_is_dropped(
-        mariadb: MariaDB, fresh_database: str, tmp_path: Path) -> None:
+    mariadb: MariaDB, fresh_database: str, tmp_path: Path
+) -> None:
     generator.generate(tmp_path / "cat", 40, seed=3)
     products = tmp_path / "cat" / "magento2-sample-data/app/code/Magento/ConfigurableSampleData"
     path = products / "fixtures/products.csv"
@@ -212,7 +226,8 @@ def test_a_generated_catalog_stands_in_for_luma(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("copy", [False, True], ids=["shared-folder", "magento-checkout"])
 def test_locate_accepts_the_shared_folder_or_a_sample_data_checkout(
-        sample_root: Path, tmp_path: Path, copy: bool, requires_luma: None) -> None:
+    sample_root: Path, tmp_path: Path, copy: bool, requires_luma: None
+) -> None:
     root = sample_root
     if copy:  # a checkout of magento/magento2-sample-data has app/code/Magento at its top
         root = tmp_path / "magento2-sample-data"
@@ -223,20 +238,31 @@ def test_locate_accepts_the_shared_folder_or_a_sample_data_checkout(
 
 
 def test_load_catalog_script_loads_and_checks_counts(
-        mariadb: MariaDB, fresh_database: str, tmp_path: Path,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    mariadb: MariaDB, fresh_database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from scripts import load_catalog
 
     a = mariadb.address
-    code = load_catalog.main(["--port", str(a.port), "--database", fresh_database,
-                              "--generate", "75", "--generated-dir", str(tmp_path / "g")])
+    code = load_catalog.main(
+        [
+            "--port",
+            str(a.port),
+            "--database",
+            fresh_database,
+            "--generate",
+            "75",
+            "--generated-dir",
+            str(tmp_path / "g"),
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0, out
     assert "count check: 75 of 75 SKUs" in out
 
 
 def test_venia_loads_as_a_second_catalog_under_its_own_root(
-        mariadb: MariaDB, fresh_database: str, sample_root: Path) -> None:
+    mariadb: MariaDB, fresh_database: str, sample_root: Path
+) -> None:
     try:
         venia = read.venia(sample_root)
     except read.SampleDataMissing:

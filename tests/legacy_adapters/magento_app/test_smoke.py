@@ -7,8 +7,9 @@ from typing import Any
 from tests.conftest import bearer
 
 
-async def test_product_by_sku_answers_with_stored_sku(legacy: Any, admin_token: str,
-                                                      magento_db: Any) -> None:
+async def test_product_by_sku_answers_with_stored_sku(
+    legacy: Any, admin_token: str, magento_db: Any
+) -> None:
     with magento_db.connect() as conn, conn.cursor() as cursor:
         cursor.execute("SELECT sku FROM catalog_product_entity ORDER BY entity_id LIMIT 1")
         sku = cursor.fetchone()["sku"]

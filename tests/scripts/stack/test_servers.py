@@ -85,8 +85,11 @@ def test_servers_die_with_their_parent(tmp_path: Path) -> None:
         print(server.pid, flush=True)
         time.sleep(600)
     """)
-    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
-                              cwd=Path(__file__).resolve().parents[3])
+    parent = subprocess.Popen(
+        [sys.executable, "-c", script],
+        stdout=subprocess.PIPE,
+        cwd=Path(__file__).resolve().parents[3],
+    )
     assert parent.stdout is not None
     child = int(parent.stdout.readline())
     assert _alive(child)
