@@ -1,9 +1,10 @@
 """`make demo`: bring the whole system up on embedded defaults and keep it up until Ctrl-C.
 
-Today the system is the legacy side: a private MariaDB loaded with the Luma catalog (or a
-generated one when the sample data is absent) and the Magento-compatible legacy service. The
-URLs and demo credentials are printed and written to `.run/stack.json`; Ctrl-C (or SIGTERM)
-stops everything this command started.
+The system: a private MariaDB loaded with the Luma catalog (or a generated one when the sample
+data is absent), the Magento-compatible legacy service, and the strangler proxy in front of it on
+one public port with its admin API, routed by the repository's routes.yaml (the product route is
+flipped to shadow mode once, as a sample flip). The URLs and demo credentials are printed and
+written to `.run/stack.json`; Ctrl-C (or SIGTERM) stops everything this command started.
 """
 
 from __future__ import annotations
@@ -21,25 +22,35 @@ from scripts.stack.stack import Stack
 
 
 def _banner(info: dict[str, Any]) -> str:
-    legacy = info["services"]["legacy"]
+    proxy, legacy = info["proxy"], info["services"]["legacy"]
     creds = info["credentials"]
+    admin = creds["admin"]
+    routes = "\n".join(
+        f"    {r['id']:<20} {r['effective_mode']:<12} ({r['source']})" for r in info["routes"]
+    )
     return "\n".join(
         [
             "",
-            "strangler demo is up "
-            f"(started in {info['startup_seconds']}s; {info['catalog']['note']})",
-            f"  legacy Magento REST   {legacy['rest']}",
-            f"  legacy metrics        {legacy['metrics']}",
-            f"  admin login           {creds['admin']['username']} / {creds['admin']['password']}",
-            f"  customer login        {creds['customer']['username']} / "
+            f"strangler demo is up (started in {info['startup_seconds']}s; "
+            f"{info['catalog']['note']})",
+            f"  shop (through the proxy)  {proxy['rest']}",
+            f"  proxy admin API           {proxy['admin']}  "
+            f"(token: {proxy['admin_token_file']}; metrics: {proxy['metrics']})",
+            f"  legacy Magento (direct)   {legacy['rest']}",
+            f"  admin login               {admin['username']} / {admin['password']}",
+            f"  customer login            {creds['customer']['username']} / "
             f"{creds['customer']['password']}",
+            "  routes (effective mode, where it comes from):",
+            routes,
             "  try:",
-            f"    curl -s {legacy['rest']}/integration/admin/token"
-            " -H 'Content-Type: application/json'"
-            f' -d \'{{"username":"{creds["admin"]["username"]}",'
-            f'"password":"{creds["admin"]["password"]}"}}\'',
-            f"    curl -s {legacy['rest']}/guest-carts -X POST",
-            f"  stack description     {info['scratch']}/stack.json",
+            f"    curl -s {proxy['rest']}/guest-carts -X POST",
+            f"    export STRANGLER_ADMIN_URL={proxy['admin']} "
+            f"STRANGLER_ADMIN_TOKEN=$(cat {proxy['admin_token_file']})",
+            "    .venv/bin/strangler routes",
+            "    .venv/bin/strangler flip guest-cart --mode canary --percent 10 "
+            "--reason 'try the cart canary'",
+            "    .venv/bin/strangler kill-switch on --reason 'everything back to legacy'",
+            f"  stack description         {info['scratch']}/stack.json",
             "Press Ctrl-C to stop.",
             "",
         ]
@@ -61,7 +72,9 @@ def main(argv: list[str] | None = None) -> int:
         help=f"Magento sample data (default: ${paths.SAMPLE_DATA_ENV} or "
         f"{paths.DEFAULT_SAMPLE_DATA})",
     )
-    parser.add_argument("--legacy-port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument(
+        "--port", type=int, default=0, help="the proxy's public port (default: a free one)"
+    )
     args = parser.parse_args(argv)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -69,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     stack = Stack(
         args.run_dir.resolve(),
         args.sample_data or paths.sample_data(),
-        legacy_port=args.legacy_port,
+        proxy_port=args.port,
     )
     try:
         stack.start()

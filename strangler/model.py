@@ -224,6 +224,7 @@ class Decision:
     rules: CompareRules | None = None
     params: Mapping[str, str] = field(default_factory=dict)
     bucket: float | None = None  # the canary bucket of this request (None: not a canary route)
+    shadow_timeout_ms: int = 2000
 
 
 @dataclass(frozen=True, slots=True)

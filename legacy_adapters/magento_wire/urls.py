@@ -50,3 +50,17 @@ def split(path: str, store_codes: frozenset[str] = frozenset({DEFAULT_STORE})) -
 def route_segments(service_path: str) -> list[str]:
     """`/V1/products/24-MB01/` -> ["V1", "products", "24-MB01"]; trailing slashes are served."""
     return [s for s in service_path.strip("/").split("/")] if service_path.strip("/") else []
+
+
+def normalize(path: str) -> str:
+    """`/rest/<store code>/V1/...` -> `/rest/V1/...` for route matching; other paths unchanged.
+
+    Any code is stripped here: which codes exist is the backend's business (each answers an
+    unknown one with "Request does not match any route.").
+    """
+    if not path.startswith(REST_PREFIX + "/"):
+        return path
+    parts = path.split("/", 4)  # "", "rest", code, "V1", rest
+    if len(parts) >= 4 and parts[2] != "V1" and parts[2] and parts[3] == "V1":
+        return "/".join(["", "rest", *parts[3:]])
+    return path

@@ -1,11 +1,18 @@
-"""The local stack: private MariaDB, the catalog loaded, the legacy service, `.run/stack.json`.
+"""The local stack: MariaDB, the catalog, the legacy service, the proxy in front, `stack.json`.
 
 How this works: `Stack(scratch).start()` brings the parts up in order (each waits until it
-answers), and `stop()` takes them down in reverse; `make demo`, the test suite's smoke test and
-the benches all use it, so the README's first command cannot drift from what is tested. The
-description of the running stack — URLs, ports, credentials, pids — is written as JSON to
-`stack.json` for scripts and operators; the token signing key goes to a 0600 file beside it,
-never into the JSON or the logs.
+answers) and `stop()` takes them down in reverse; `make demo`, the test suite's smoke test and
+the benches all use it, so the README's first command cannot drift from what is tested.
+
+    client ──► strangler proxy (public port) ──► legacy service ──► MariaDB
+                        │ admin API (127.0.0.1)   candidate  ◄── shadow / canary copies
+                        └─ flags: SQLite in the scratch folder
+
+Until the new services exist, a second legacy process over the same database ("candidate")
+stands in as the `catalog` and `cart` backends, so shadow and canary have something real to
+answer. The description of the running stack — URLs, ports, credentials, pids — is written as
+JSON to `stack.json`; secrets (the token signing key, the admin token) go to 0600 files beside
+it, never into the JSON or the logs.
 """
 
 from __future__ import annotations
@@ -16,13 +23,14 @@ import secrets
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+import urllib.request
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.request import urlopen
 
 from scripts.stack import catalog as catalogs
+from scripts.stack import paths
 from scripts.stack.servers import MariaDB, free_port, spawn, terminate, wait_until
 
 DATABASE = "magento"
@@ -33,29 +41,72 @@ def _print(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def _secret(path: Path, length: int = 48) -> str:
+    """A random secret kept in a 0600 file (created once, reused by later runs)."""
+    if not path.is_file():
+        path.write_text(secrets.token_urlsafe(length))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def http_json(
+    url: str, *, method: str = "GET", token: str | None = None, body: Any = None, timeout: float = 5
+) -> Any:
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, method=method)
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return json.loads(response.read())
+
+
+@dataclass
+class Service:
+    """A child process of the stack, ready when `health_url` answers 200."""
+
+    name: str
+    argv: list[str]
+    env: Mapping[str, str]
+    port: int
+    health_url: str
+    proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, log_dir: Path) -> Service:
+        self.proc = spawn(self.argv, log_dir / f"{self.name}.log", env={**os.environ, **self.env})
+        proc = self.proc
+
+        def ready() -> bool:
+            with urllib.request.urlopen(self.health_url, timeout=2) as response:
+                return bool(response.status == 200)
+
+        wait_until(ready, what=f"{self.name} service", alive=lambda: proc.poll() is None)
+        return self
+
+    def stop(self) -> None:
+        terminate(self.proc)
+        self.proc = None
+
+
 @dataclass
 class Stack:
     scratch: Path
     sample_data: Path
-    legacy_port: int = 0
+    proxy_port: int = 0
     say: Say = _print
+    sample_flips: bool = True
     mariadb: MariaDB | None = None
-    legacy: subprocess.Popen[bytes] | None = None
+    services: list[Service] = field(default_factory=list)
     info: dict[str, Any] = field(default_factory=dict)
 
     @property
     def stack_file(self) -> Path:
         return self.scratch / "stack.json"
-
-    @property
-    def key_file(self) -> Path:
-        return self.scratch / "token.key"
-
-    def _token_key(self) -> str:
-        if not self.key_file.is_file():
-            self.key_file.write_text(secrets.token_urlsafe(48))
-            self.key_file.chmod(0o600)
-        return self.key_file.read_text().strip()
 
     def start(self) -> Stack:
         started = time.monotonic()
@@ -72,9 +123,12 @@ class Stack:
             f"({report.products_inserted} new, {report.products_existing} already there), "
             f"{report.warning_count} warnings, in {report.elapsed_s:.1f}s"
         )
-        self._start_legacy()
+        legacy = self._start(self._legacy("legacy"))
+        candidate = self._start(self._legacy("candidate"))
+        proxy = self._start(self._proxy(legacy, candidate))
+        flips = self._sample_flips(proxy) if self.sample_flips else []
         self.info = self._describe(
-            choice.note, report.products_in_files, time.monotonic() - started
+            choice.note, report.products_in_files, time.monotonic() - started, flips
         )
         self.stack_file.write_text(json.dumps(self.info, indent=2) + "\n")
         return self
@@ -82,39 +136,85 @@ class Stack:
     def _progress(self, stage: str, done: int, total: int) -> None:
         self.say(f"stack: loading {stage}: {done}/{total}")
 
-    def _start_legacy(self) -> None:
+    def _start(self, service: Service) -> Service:
+        self.say(f"stack: starting {service.name} on {service.url}")
+        self.services.append(service.start(self.scratch))
+        return service
+
+    def _legacy(self, name: str) -> Service:
         assert self.mariadb is not None
-        port = self.legacy_port or free_port()
+        port = free_port()
+        address = self.mariadb.address
         env = {
-            **os.environ,
-            "MAGENTO_DB_HOST": self.mariadb.address.host,
-            "MAGENTO_DB_PORT": str(self.mariadb.address.port),
-            "MAGENTO_DB_USER": self.mariadb.address.user,
-            "MAGENTO_DB_PASSWORD": self.mariadb.address.password,
+            "MAGENTO_DB_HOST": address.host,
+            "MAGENTO_DB_PORT": str(address.port),
+            "MAGENTO_DB_USER": address.user,
+            "MAGENTO_DB_PASSWORD": address.password,
             "MAGENTO_DB_NAME": DATABASE,
-            "STRANGLER_TOKEN_KEY": self._token_key(),
             "LEGACY_HOST": "127.0.0.1",
             "LEGACY_PORT": str(port),
+            "STRANGLER_TOKEN_KEY": _secret(self.scratch / "token.key"),
         }
-        self.say(f"stack: starting the legacy service on 127.0.0.1:{port}")
-        self.legacy = spawn(
+        return Service(
+            name,
             [sys.executable, "-m", "legacy_adapters.magento_app"],
-            self.scratch / "legacy.log",
-            env=env,
+            env,
+            port,
+            f"http://127.0.0.1:{port}/healthz",
         )
-        proc = self.legacy
 
-        def healthy() -> bool:
-            with urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
-                return bool(response.status == 200)
+    def _proxy(self, legacy: Service, candidate: Service) -> Service:
+        port = self.proxy_port or free_port()
+        admin_port = free_port()
+        env = {
+            "STRANGLER_ROUTES": str(paths.REPO_ROOT / "routes.yaml"),
+            "STRANGLER_HOST": "127.0.0.1",
+            "STRANGLER_PORT": str(port),
+            "STRANGLER_ADMIN_HOST": "127.0.0.1",
+            "STRANGLER_ADMIN_PORT": str(admin_port),
+            "STRANGLER_ADMIN_TOKEN": _secret(self.scratch / "admin.token", 32),
+            "STRANGLER_TOKEN_KEY": _secret(self.scratch / "token.key"),
+            "STRANGLER_FLAGS": f"sqlite:///{self.scratch / 'flags.db'}",
+            "LEGACY_URL": legacy.url,
+            "CATALOG_URL": candidate.url,
+            "CART_URL": candidate.url,
+        }
+        self.admin_url = f"http://127.0.0.1:{admin_port}"
+        return Service(
+            "proxy",
+            [sys.executable, "-m", "strangler", "serve"],
+            env,
+            port,
+            f"{self.admin_url}/readyz",
+        )
 
-        wait_until(healthy, what="legacy service", alive=lambda: proc.poll() is None)
-        self.legacy_port = port
+    def _sample_flips(self, proxy: Service) -> list[dict[str, Any]]:
+        """Put the product route in shadow mode (once: a flip survives restarts)."""
+        token = _secret(self.scratch / "admin.token", 32)
+        routes = http_json(f"{self.admin_url}/routes", token=token)
+        flipped = {r["id"]: r for r in routes["routes"] if r["source"] == "flip"}
+        if "catalog-product" not in flipped:
+            http_json(
+                f"{self.admin_url}/flips",
+                method="POST",
+                token=token,
+                body={
+                    "route": "catalog-product",
+                    "mode": "shadow",
+                    "actor": "make demo",
+                    "reason": "demo: compare the candidate catalog with legacy on every read",
+                },
+            )
+            routes = http_json(f"{self.admin_url}/routes", token=token)
+        return list(routes["routes"])
 
-    def _describe(self, catalog_note: str, products: int, elapsed: float) -> dict[str, Any]:
-        assert self.mariadb is not None and self.legacy is not None
-        base = f"http://127.0.0.1:{self.legacy_port}"
+    def _describe(
+        self, catalog_note: str, products: int, elapsed: float, flips: list[dict[str, Any]]
+    ) -> dict[str, Any]:
+        assert self.mariadb is not None
+        by_name = {s.name: s for s in self.services}
         admin, customer = catalogs.DEMO_ADMIN, catalogs.DEMO_CUSTOMER
+        proxy = by_name["proxy"]
         return {
             "started_at": catalogs.utc_now(),
             "startup_seconds": round(elapsed, 2),
@@ -127,16 +227,29 @@ class Stack:
                 "database": DATABASE,
                 "pid": self.mariadb.pid,
             },
-            "services": {
-                "legacy": {
-                    "url": base,
-                    "rest": f"{base}/rest/V1",
-                    "metrics": f"{base}/metrics",
-                    "log": str(self.scratch / "legacy.log"),
-                    "pid": self.legacy.pid,
-                },
+            "proxy": {
+                "url": proxy.url,
+                "rest": f"{proxy.url}/rest/V1",
+                "admin": self.admin_url,
+                "admin_token_file": str(self.scratch / "admin.token"),
+                "metrics": f"{self.admin_url}/metrics",
+                "routes": str(paths.REPO_ROOT / "routes.yaml"),
+                "log": str(self.scratch / "proxy.log"),
+                "pid": _pid(proxy),
             },
-            "token_key_file": str(self.key_file),
+            "services": {
+                name: {
+                    "url": s.url,
+                    "rest": f"{s.url}/rest/V1",
+                    "metrics": f"{s.url}/metrics",
+                    "log": str(self.scratch / f"{name}.log"),
+                    "pid": _pid(s),
+                }
+                for name, s in by_name.items()
+                if name != "proxy"
+            },
+            "routes": [{k: r.get(k) for k in ("id", "effective_mode", "source")} for r in flips],
+            "token_key_file": str(self.scratch / "token.key"),
             "credentials": {
                 "admin": {"username": admin.username, "password": admin.password},
                 "customer": {"username": customer.email, "password": customer.password},
@@ -144,8 +257,9 @@ class Stack:
         }
 
     def stop(self) -> None:
-        terminate(self.legacy)
-        self.legacy = None
+        for service in reversed(self.services):
+            service.stop()
+        self.services = []
         if self.mariadb is not None:
             self.mariadb.stop()
             self.mariadb = None
@@ -157,3 +271,7 @@ class Stack:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def _pid(service: Service) -> int | None:
+    return service.proc.pid if service.proc else None

@@ -58,22 +58,34 @@ def test_demo_comes_up_serves_and_stops_on_ctrl_c(tmp_path: Path) -> None:
             interval_s=0.2,
         )
         info = json.loads(stack_file.read_text())
-        rest = info["services"]["legacy"]["rest"]
+        rest = info["proxy"]["rest"]  # everything goes through the proxy's public port
         creds = info["credentials"]
         assert info["catalog"]["products"] > 0
         admin = _call(f"{rest}/integration/admin/token", "POST", creds["admin"])
         product = _call(f"{rest}/products?searchCriteria[pageSize]=1", token=admin)
         assert product["total_count"] == info["catalog"]["products"]
-        mask = _call(f"{rest}/guest-carts", "POST", {})
         sku = product["items"][0]["sku"]
+        direct = _call(f"{info['services']['legacy']['rest']}/products/{sku}", token=admin)
+        assert _call(f"{rest}/products/{sku}", token=admin) == direct
+        mask = _call(f"{rest}/guest-carts", "POST", {})
         customer = _call(f"{rest}/integration/customer/token", "POST", creds["customer"])
         me = _call(f"{rest}/customers/me", token=customer)
         assert me["email"] == creds["customer"]["username"]
         assert len(mask) == 32 and sku
-        key_file = Path(info["token_key_file"])
-        assert oct(key_file.stat().st_mode & 0o777) == "0o600"
-        assert key_file.read_text().strip() not in stack_file.read_text()
-        pids = [info["mariadb"]["pid"], info["services"]["legacy"]["pid"]]
+        admin_token = Path(info["proxy"]["admin_token_file"]).read_text().strip()
+        routes = _call(f"{info['proxy']['admin']}/routes", token=admin_token)
+        modes = {r["id"]: (r["effective_mode"], r["source"]) for r in routes["routes"]}
+        assert modes["catalog-product"] == ("shadow", "flip")  # the demo's sample flip
+        metrics = urllib.request.urlopen(info["proxy"]["metrics"], timeout=10).read().decode()
+        assert 'strangler_requests_total{backend="legacy"' in metrics
+        for secret_file in (Path(info["token_key_file"]), Path(info["proxy"]["admin_token_file"])):
+            assert oct(secret_file.stat().st_mode & 0o777) == "0o600"
+            assert secret_file.read_text().strip() not in stack_file.read_text()
+        pids = [
+            info["mariadb"]["pid"],
+            info["proxy"]["pid"],
+            *(s["pid"] for s in info["services"].values()),
+        ]
         assert all(_alive(pid) for pid in pids)
     finally:
         proc.send_signal(signal.SIGINT)
