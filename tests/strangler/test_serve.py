@@ -1,0 +1,252 @@
+"""`strangler serve` as a real process: fleet flips through Redis, reloads, draining on SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+
+from scripts.stack import paths
+from scripts.stack.servers import Redis, free_port, spawn, terminate, wait_until
+from tests.strangler.conftest import routes_yaml
+
+DEADLINE_S = 30.0
+
+
+@dataclass
+class ServedProxy:
+    proc: subprocess.Popen[bytes]
+    port: int
+    admin_port: int
+    token: str
+    log: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def admin(
+        self, path: str, method: str = "GET", body: Any = None, token: str | None = None
+    ) -> tuple[int, Any]:
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.admin_port}{path}", data=data, method=method
+        )
+        request.add_header("Authorization", f"Bearer {self.token if token is None else token}")
+        if data is not None:
+            request.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as exc:
+            return exc.code, json.loads(exc.read())
+
+    def mode(self, route_id: str) -> str:
+        _, body = self.admin("/routes")
+        return next(r["effective_mode"] for r in body["routes"] if r["id"] == route_id)
+
+
+def serve(tmp: Path, routes: Path, flags_url: str, token: str, name: str) -> ServedProxy:
+    port, admin_port = free_port(), free_port()
+    env = {
+        **os.environ,
+        "STRANGLER_ROUTES": str(routes),
+        "STRANGLER_PORT": str(port),
+        "STRANGLER_ADMIN_PORT": str(admin_port),
+        "STRANGLER_ADMIN_TOKEN": token,
+        "STRANGLER_FLAGS": flags_url,
+        "STRANGLER_WATCH_INTERVAL": "0.2",
+        "STRANGLER_DRAIN_TIMEOUT": "10",
+    }
+    log = tmp / f"{name}.log"
+    proc = spawn([sys.executable, "-m", "strangler", "serve"], log, env=env, cwd=paths.REPO_ROOT)
+
+    def ready() -> bool:
+        url = f"http://127.0.0.1:{admin_port}/readyz"
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return bool(response.status == 200)
+
+    wait_until(ready, what=f"strangler serve ({name})", alive=lambda: proc.poll() is None)
+    return ServedProxy(proc, port, admin_port, token, log)
+
+
+ROUTES = """
+- id: product
+  match: {methods: [GET], path: "/rest/V1/products/{sku}"}
+  new: new
+  mode: legacy
+  fallback: legacy
+"""
+
+
+async def _until(condition: Any, deadline_s: float = DEADLINE_S) -> None:
+    """Poll without blocking the loop (the backends live on it)."""
+    loop = asyncio.get_running_loop()
+    give_up = loop.time() + deadline_s
+    while not condition():
+        assert loop.time() < give_up, "condition not met before the deadline"
+        await asyncio.sleep(0.05)
+
+
+async def _get(url: str) -> tuple[int, str]:
+    async with aiohttp.ClientSession() as http, http.get(url) as response:
+        return response.status, response.headers.get("X-Backend", "")
+
+
+async def test_a_flip_reaches_every_proxy_of_the_fleet_through_redis(
+    make_backend: Any, tmp_path: Path, redis_server: Redis
+) -> None:
+    legacy, new = await make_backend("legacy"), await make_backend("new")
+    routes = tmp_path / "routes.yaml"
+    routes.write_text(routes_yaml({"legacy": legacy.url, "new": new.url}, ROUTES))
+    token = secrets.token_urlsafe(24)
+    flags = f"redis://127.0.0.1:{redis_server.port}/{secrets.randbelow(15) + 1}"
+    a = serve(tmp_path, routes, flags, token, "a")
+    b = serve(tmp_path, routes, flags, token, "b")
+    try:
+        assert (await _get(f"{b.url}/rest/V1/products/x"))[1] == "legacy"
+        status, record = a.admin(
+            "/flips",
+            "POST",
+            {"route": "product", "mode": "new", "reason": "fleet test", "actor": "t"},
+        )
+        assert status == 200 and record["to_mode"] == "new"
+        wait_until(
+            lambda: b.mode("product") == "new", what="flip on proxy b", deadline_s=DEADLINE_S
+        )
+        assert (await _get(f"{b.url}/rest/V1/products/x"))[1] == "new"
+        _, audit = b.admin("/audit?limit=5")
+        assert audit["audit"][0]["reason"] == "fleet test"
+    finally:
+        for proxy in (a, b):
+            terminate(proxy.proc)
+
+
+async def test_flips_need_the_token(make_backend: Any, tmp_path: Path) -> None:
+    legacy = await make_backend("legacy")
+    routes = tmp_path / "routes.yaml"
+    routes.write_text(routes_yaml({"legacy": legacy.url, "new": legacy.url}, ROUTES))
+    proxy = serve(tmp_path, routes, f"sqlite:///{tmp_path / 'flags.db'}", "t" * 32, "p")
+    try:
+        for token in ("", "wrong-token-wrong-token"):
+            status, body = proxy.admin(
+                "/flips", "POST", {"route": "product", "mode": "new", "reason": "x"}, token=token
+            )
+            assert status == 401 and "message" in body
+        assert proxy.mode("product") == "legacy"
+    finally:
+        terminate(proxy.proc)
+
+
+async def test_reloads_swap_good_files_and_keep_the_table_on_bad_ones(
+    make_backend: Any, tmp_path: Path
+) -> None:
+    legacy, new = await make_backend("legacy"), await make_backend("new")
+    routes = tmp_path / "routes.yaml"
+    good = routes_yaml({"legacy": legacy.url, "new": new.url}, ROUTES)
+    routes.write_text(good)
+    proxy = serve(tmp_path, routes, f"sqlite:///{tmp_path / 'flags.db'}", "t" * 32, "p")
+    try:
+        # a file change is picked up by the watcher
+        routes.write_text(good.replace("mode: legacy", "mode: new"))
+        wait_until(
+            lambda: proxy.mode("product") == "new", what="file-change reload", deadline_s=DEADLINE_S
+        )
+        # a broken file (through the API) answers 400 with located problems and changes nothing
+        routes.write_text(good.replace("mode: legacy", "mode: sideways"))
+        status, body = proxy.admin("/reload", "POST", {})
+        assert status == 400
+        assert any("routes.yaml" in p and "mode" in p for p in body["problems"])
+        assert proxy.mode("product") == "new"
+        assert (await _get(f"{proxy.url}/rest/V1/products/x"))[1] == "new"
+        # SIGHUP reloads too (the file is good again)
+        routes.write_text(good)
+        proxy.proc.send_signal(signal.SIGHUP)
+        wait_until(
+            lambda: proxy.mode("product") == "legacy", what="SIGHUP reload", deadline_s=DEADLINE_S
+        )
+        metrics = (
+            urllib.request.urlopen(f"http://127.0.0.1:{proxy.admin_port}/metrics", timeout=10)
+            .read()
+            .decode()
+        )
+        assert 'strangler_reloads_total{result="failed",trigger="api"}' in metrics
+    finally:
+        terminate(proxy.proc)
+    log = proxy.log.read_text()
+    assert '"event":"reload_failed"' in log and '"event":"routes_reloaded"' in log
+
+
+async def test_sigterm_drains_in_flight_requests_and_shadow_copies(
+    make_backend: Any, tmp_path: Path
+) -> None:
+    legacy = await make_backend("legacy", delay_s=1.0)
+    new = await make_backend("new", delay_s=1.5)
+    routes = tmp_path / "routes.yaml"
+    routes.write_text(
+        routes_yaml(
+            {"legacy": legacy.url, "new": new.url}, ROUTES.replace("mode: legacy", "mode: shadow")
+        )
+    )
+    proxy = serve(tmp_path, routes, f"sqlite:///{tmp_path / 'flags.db'}", "t" * 32, "p")
+    try:
+        in_flight = asyncio.create_task(_get(f"{proxy.url}/rest/V1/products/x"))
+        await _until(lambda: len(legacy.seen) == 1)  # the request is at the (slow) backend
+        proxy.proc.send_signal(signal.SIGTERM)
+        assert await in_flight == (200, "legacy")  # finished, not cut off
+        code = await asyncio.to_thread(proxy.proc.wait, 30)
+    finally:
+        terminate(proxy.proc)
+    assert code == 0
+    assert len(new.seen) == 1  # the shadow copy went out before exit
+    events = [
+        json.loads(line) for line in proxy.log.read_text().splitlines() if line.startswith("{")
+    ]
+    stopped = next(e for e in events if e["event"] == "proxy_stopped")
+    assert stopped["shadow_dropped_on_drain"] == 0
+    assert any(e["event"] == "shadow_divergence" for e in events)
+
+
+@pytest.mark.parametrize("problem", ["missing-token", "bad-routes"])
+async def test_serve_refuses_to_start_without_a_token_or_with_a_bad_file(
+    tmp_path: Path, problem: str
+) -> None:
+    routes = tmp_path / "routes.yaml"
+    routes.write_text(
+        "version: 1\nbackends: {legacy: {url: 'http://127.0.0.1:1'}}\n"
+        if problem == "missing-token"
+        else "version: 7\n"
+    )
+    env = {
+        **os.environ,
+        "STRANGLER_ROUTES": str(routes),
+        "STRANGLER_PORT": str(free_port()),
+        "STRANGLER_ADMIN_PORT": str(free_port()),
+        "STRANGLER_ADMIN_TOKEN": "" if problem == "missing-token" else "t" * 32,
+        "STRANGLER_FLAGS": f"sqlite:///{tmp_path / 'flags.db'}",
+    }
+    result = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "strangler", "serve"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=paths.REPO_ROOT,
+    )
+    assert result.returncode != 0
+    expected = "STRANGLER_ADMIN_TOKEN" if problem == "missing-token" else "routes.yaml:1: version"
+    assert expected in result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
