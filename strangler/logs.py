@@ -1,7 +1,8 @@
-"""structlog as JSON lines on stderr, rendered with orjson (the access log is on the hot path).
+"""structlog as JSON lines on stderr, rendered with orjson, written in batches.
 
 Every line carries `request_id` where one exists (the proxy passes it explicitly on the hot
 path rather than binding contextvars per request, which costs more than the log line itself).
+Lines are batched (`accesslog.BatchedWriter`): one write per ~50 ms instead of one per request.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import sys
 
 import orjson
 import structlog
+
+from strangler.accesslog import BatchedWriterFactory
 
 
 def configure(level: str = "info") -> None:
@@ -25,6 +28,6 @@ def configure(level: str = "info") -> None:
             structlog.processors.JSONRenderer(serializer=orjson.dumps),
         ],
         wrapper_class=structlog.make_filtering_bound_logger(numeric),
-        logger_factory=structlog.BytesLoggerFactory(sys.stderr.buffer),
+        logger_factory=BatchedWriterFactory(sys.stderr.buffer),
         cache_logger_on_first_use=True,
     )

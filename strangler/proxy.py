@@ -1,10 +1,10 @@
 """The request handler: meta -> route -> send -> maybe shadow -> response.
 
 How this works, per request:
-1. Refuse what must never reach a backend (a non origin-form target, a header value with CR/LF,
-   a body over `max_body_bytes`) with a Magento-shaped JSON 4xx. Ambiguous framing (both
-   Content-Length and Transfer-Encoding, conflicting lengths) is already refused by the HTTP
-   parser; the body is read whole here and forwarded with one Content-Length, so nothing
+1. Refuse what must never reach a backend (a non origin-form target, a header value with CR/LF)
+   with a Magento-shaped JSON 4xx. Ambiguous framing (both Content-Length and Transfer-Encoding,
+   conflicting lengths), oversized bodies and headers are already refused by the listener
+   (`httpserver`); the body arrives whole and is forwarded with one Content-Length, so nothing
    reaches a backend with framing it could read differently.
 2. Route with the effective table (`routing.route`), store-code segment normalised away.
 3. Send to the primary backend with the forwarded headers (hop-by-hop stripped, X-Forwarded-*,
@@ -19,18 +19,17 @@ How this works, per request:
 
 from __future__ import annotations
 
-import os
+import random
 import re
 import time
 from collections.abc import Callable
 from typing import Any
 
-import structlog
-from aiohttp import web
-
 from legacy_adapters.magento_wire import phpjson, tokens, urls
+from strangler.accesslog import AccessLog
 from strangler.breaker import Breakers
 from strangler.errors import RequestRejected
+from strangler.httpserver import Request, Response
 from strangler.metrics import Metrics
 from strangler.model import IDEMPOTENT_METHODS, Backend, Decision, Mode, RequestMeta, RouteTable
 from strangler.routing import route
@@ -38,89 +37,81 @@ from strangler.runtime import Runtime
 from strangler.shadow import ShadowRunner
 from strangler.upstream import Headers, Reply, Upstream
 
-HOP_BY_HOP = frozenset(
-    {
-        "connection",
-        "keep-alive",
-        "proxy-authenticate",
-        "proxy-authorization",
-        "te",
-        "trailer",
-        "trailers",
-        "transfer-encoding",
-        "upgrade",
-        "proxy-connection",
-        "content-length",
-    }
-)
+HOP_BY_HOP = frozenset({
+    "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
+    "trailers", "transfer-encoding", "upgrade", "proxy-connection", "content-length",
+})  # fmt: skip
 OWN_HEADERS = frozenset(
     {"x-request-id", "traceparent", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"}
 )
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 TRACEPARENT = re.compile(r"^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$")
 BAD_VALUE = re.compile(r"[\r\n\x00]")
-log = structlog.get_logger("strangler.proxy")
+_ids = random.Random()  # request and trace ids need uniqueness, not secrecy: no syscall each
+
+
+def new_id(bits: int = 128) -> str:
+    return f"{_ids.getrandbits(bits):0{bits // 4}x}"
 
 
 def magento_error(
     status: int, message: str, parameters: list[Any] | None = None, request_id: str = ""
-) -> web.Response:
+) -> Response:
     """A proxy-made answer in Magento's error shape (`message` template + `parameters`)."""
     body: dict[str, Any] = {"message": message}
     if parameters:
         body["parameters"] = parameters
-    return web.Response(
-        status=status,
-        body=phpjson.encode(body),
-        headers={"Content-Type": phpjson.JSON_CONTENT_TYPE, "X-Request-ID": request_id},
-    )
+    headers = [("Content-Type", phpjson.JSON_CONTENT_TYPE)]
+    if request_id:
+        headers.append(("X-Request-ID", request_id))
+    return Response(status, headers, phpjson.encode(body))
 
 
 def _traceparent(incoming: str | None) -> str:
     """Continue the caller's W3C trace with our own span id, or start a new trace."""
-    span = os.urandom(8).hex()
+    span = new_id(64)
     found = TRACEPARENT.match(incoming or "")
     if found and found.group(1) != "0" * 32:
         return f"00-{found.group(1)}-{span}-{found.group(3)}"
-    return f"00-{os.urandom(16).hex()}-{span}-01"
+    return f"00-{new_id(128)}-{span}-01"
 
 
-def forward_headers(request: web.BaseRequest, request_id: str) -> Headers:
+def forward_headers(request: Request, request_id: str) -> Headers:
     """End-to-end headers for the backend, with our X-Forwarded-*, request id and trace."""
-    connection_listed = {
-        token.strip().lower()
-        for token in request.headers.get("Connection", "").split(",")
-        if token.strip()
-    }
+    listed = request.headers.get("connection")
+    connection_listed = (
+        {token.strip().lower() for token in listed.split(",") if token.strip()} if listed else ()
+    )
     out: Headers = []
-    for raw_name, raw_value in request.raw_headers:
-        name = raw_name.decode("latin-1")
+    for name, value in request.raw_headers:
         lowered = name.lower()
         if lowered in HOP_BY_HOP or lowered in OWN_HEADERS or lowered in connection_listed:
             continue
-        value = raw_value.decode("latin-1")
         if BAD_VALUE.search(value):
             raise RequestRejected(400, f"Header {name} carries a line break or NUL.")
         out.append((name, value))
-    peer = request.remote or ""
-    prior = request.headers.get("X-Forwarded-For")
+    peer = request.remote
+    prior = request.headers.get("x-forwarded-for")
     out.append(("X-Forwarded-For", f"{prior}, {peer}" if prior else peer))
-    out.append(("X-Forwarded-Proto", request.headers.get("X-Forwarded-Proto", request.scheme)))
+    out.append(("X-Forwarded-Proto", request.headers.get("x-forwarded-proto", request.scheme)))
     if request.host:
-        out.append(("X-Forwarded-Host", request.headers.get("X-Forwarded-Host", request.host)))
+        out.append(("X-Forwarded-Host", request.headers.get("x-forwarded-host", request.host)))
     out.append(("X-Request-ID", request_id))
     out.append(("traceparent", _traceparent(request.headers.get("traceparent"))))
     return out
 
 
-def response_headers(reply: Reply, request_id: str) -> list[tuple[str, str]]:
+def to_response(reply: Reply, request_id: str, *, head: bool = False) -> Response:
+    """The backend's answer for the client: status, end-to-end headers and body bytes as they
+    came (a HEAD answer keeps the backend's Content-Length), plus our request id."""
     headers = [
         (n, v)
         for n, v in reply.headers
-        if n.lower() not in HOP_BY_HOP and n.lower() != "x-request-id"
+        if (n.lower() not in HOP_BY_HOP or (head and n.lower() == "content-length"))
+        and n.lower() != "x-request-id"
     ]
     headers.append(("X-Request-ID", request_id))
-    return headers
+    return Response(reply.status, headers, reply.body)
 
 
 class Proxy:
@@ -135,7 +126,7 @@ class Proxy:
         token_key: str | None = None,
         rng: Callable[[], float] | None = None,
         clock: Callable[[], float] = time.monotonic,
-        access_log: bool = True,
+        access_log: AccessLog | None = None,
     ) -> None:
         self.runtime = runtime
         self.upstream = upstream
@@ -143,50 +134,79 @@ class Proxy:
         self.metrics = metrics
         self.breakers = breakers
         self.token_key = token_key
-        self.rng = rng or _fast_random
+        self.rng = rng or _ids.random
         self.clock = clock
         self.access_log = access_log
         self.in_flight = 0
+        self._children: dict[tuple[str, ...], tuple[Any, Any]] = {}
+
+    def error_response(self, status: int, message: str) -> Response:
+        """What the listener answers for requests it refuses itself (400, 408, 413, 431 ...)."""
+        self.metrics.rejected.labels(_reason(status)).inc()
+        self._count("rejected", "none", "none", status, 0.0)
+        return magento_error(status, message)
 
     # ------------------------------------------------------------ the handler
-    async def handle(self, request: web.BaseRequest) -> web.StreamResponse:
+    async def handle(self, request: Request) -> Response:
         started = time.perf_counter()
-        incoming = request.headers.get("X-Request-ID", "")
-        request_id = incoming if REQUEST_ID.match(incoming) else os.urandom(16).hex()
+        incoming = request.headers.get("x-request-id", "")
+        request_id = incoming if REQUEST_ID.match(incoming) else new_id()
         self.in_flight += 1
         decision: Decision | None = None
-        response: web.StreamResponse
+        response: Response
         try:
-            table = self.runtime.effective
-            decision, reply = await self._serve(request, table, request_id)
-            response = (
-                reply
-                if isinstance(reply, web.Response)
-                else web.Response(
-                    status=reply.status,
-                    body=reply.body,
-                    headers=response_headers(reply, request_id),
-                )
-            )
+            decision, reply = await self._serve(request, self.runtime.effective, request_id)
+            if isinstance(reply, Response):
+                response = reply
+                response.headers.append(("X-Request-ID", request_id))
+            else:
+                response = to_response(reply, request_id, head=request.method == "HEAD")
         except RequestRejected as exc:
             self.metrics.rejected.labels(_reason(exc.status)).inc()
             response = magento_error(exc.status, exc.message, request_id=request_id)
         except Exception:
-            log.exception("proxy_failed", request_id=request_id)
+            if self.access_log is not None:
+                self.access_log.exception("proxy_failed", request_id)
             response = magento_error(
-                500,
-                "Internal Error. The proxy failed; see its log for request %1.",
-                [request_id],
-                request_id,
-            )
+                500, "Internal Error. The proxy failed; see its log for request %1.",
+                [request_id], request_id,
+            )  # fmt: skip
         finally:
             self.in_flight -= 1
-        self._observe(request, response, decision, request_id, started)
+        elapsed = time.perf_counter() - started
+        route_id = decision.route_id if decision else "rejected"
+        mode = decision.mode.value if decision else "none"
+        backend = decision.primary.name if decision else "none"
+        self._count(route_id, mode, backend, response.status, elapsed)
+        if self.access_log is not None:
+            shadow = decision.shadow.name if decision and decision.shadow else None
+            self.access_log.request(
+                request_id,
+                request.method,
+                request.raw_path,
+                route_id,
+                mode,
+                backend,
+                response.status,
+                elapsed,
+                shadow,
+            )
         return response
 
+    def _count(self, route_id: str, mode: str, backend: str, status: int, elapsed: float) -> None:
+        key = (route_id, mode, backend, str(status // 100))
+        children = self._children.get(key)
+        if children is None:  # label lookups cost more than the increments: cache them
+            children = self._children[key] = (
+                self.metrics.requests.labels(route_id, mode, backend, f"{status // 100}xx"),
+                self.metrics.latency.labels(route_id, backend),
+            )
+        children[0].inc()
+        children[1].observe(elapsed)
+
     async def _serve(
-        self, request: web.BaseRequest, table: RouteTable, request_id: str
-    ) -> tuple[Decision, Reply | web.Response]:
+        self, request: Request, table: RouteTable, request_id: str
+    ) -> tuple[Decision, Reply | Response]:
         target = request.raw_path
         if not target.startswith("/"):
             raise RequestRejected(400, "Request target must be a path.")
@@ -195,25 +215,25 @@ class Proxy:
             request.method,
             path,
             request.headers,
-            request.query,
+            _LazyQuery(request),
             sample=self.rng(),
             customer_id=self._customer(request, table),
         )
         decision = route(meta, table)
-        body = await _read_body(request, table.max_body_bytes) if request.body_exists else b""
+        body = request.body
         headers = forward_headers(request, request_id)
         reply = await self._primary(decision, table, request.method, target, headers, body)
         if isinstance(reply, Reply) and decision.shadow is not None and not reply.failed:
             self.shadow.submit(decision, request_id, request.method, target, headers, body, reply)
         return decision, reply
 
-    def _customer(self, request: web.BaseRequest, table: RouteTable) -> int | None:
+    def _customer(self, request: Request, table: RouteTable) -> int | None:
         """The verified customer id, only when a canary route keys on it."""
         if self.token_key is None or not any(
             r.mode is Mode.CANARY and r.canary.sticky == "customer" for r in table.routes
         ):
             return None
-        token = tokens.bearer(request.headers.get("Authorization"))
+        token = tokens.bearer(request.headers.get("authorization"))
         claims = tokens.verify(token, key=self.token_key, now=int(time.time())) if token else None
         if claims is None or claims.user_type is not tokens.UserType.CUSTOMER:
             return None
@@ -221,14 +241,9 @@ class Proxy:
 
     # ------------------------------------------------------------ sending
     async def _primary(
-        self,
-        decision: Decision,
-        table: RouteTable,
-        method: str,
-        target: str,
-        headers: Headers,
-        body: bytes,
-    ) -> Reply | web.Response:
+        self, decision: Decision, table: RouteTable, method: str, target: str,
+        headers: Headers, body: bytes,
+    ) -> Reply | Response:  # fmt: skip
         backend = decision.primary
         guarded = backend.name != table.default_backend  # breakers guard new backends
         breaker = self.breakers[backend.name] if guarded else None
@@ -252,14 +267,9 @@ class Proxy:
         return reply
 
     async def _fallback(
-        self,
-        decision: Decision,
-        reason: str,
-        method: str,
-        target: str,
-        headers: Headers,
+        self, decision: Decision, reason: str, method: str, target: str, headers: Headers,
         body: bytes,
-    ) -> Reply | web.Response:
+    ) -> Reply | Response:  # fmt: skip
         assert decision.fallback is not None
         self.metrics.fallbacks.labels(decision.route_id, reason).inc()
         reply = await self.upstream.send(decision.fallback, method, target, headers, body)
@@ -268,38 +278,8 @@ class Proxy:
             return _unavailable(decision, decision.fallback, reply.error or "protocol")
         return reply
 
-    # ------------------------------------------------------------ observing
-    def _observe(
-        self,
-        request: web.BaseRequest,
-        response: web.StreamResponse,
-        decision: Decision | None,
-        request_id: str,
-        started: float,
-    ) -> None:
-        elapsed = time.perf_counter() - started
-        route_id = decision.route_id if decision else "rejected"
-        mode = decision.mode.value if decision else "none"
-        backend = decision.primary.name if decision else "none"
-        status_class = f"{response.status // 100}xx"
-        self.metrics.requests.labels(route_id, mode, backend, status_class).inc()
-        self.metrics.latency.labels(route_id, backend).observe(elapsed)
-        if self.access_log:
-            log.info(
-                "request",
-                request_id=request_id,
-                method=request.method,
-                path=request.raw_path.partition("?")[0],
-                route=route_id,
-                mode=mode,
-                backend=backend,
-                status=response.status,
-                duration_ms=round(elapsed * 1000, 3),
-                shadow=decision.shadow.name if decision and decision.shadow else None,
-            )
 
-
-def _unavailable(decision: Decision, backend: Backend, error: str) -> web.Response:
+def _unavailable(decision: Decision, backend: Backend, error: str) -> Response:
     status = 504 if error == "timeout" else 502
     return magento_error(
         status,
@@ -309,23 +289,32 @@ def _unavailable(decision: Decision, backend: Backend, error: str) -> web.Respon
 
 
 def _reason(status: int) -> str:
-    return {400: "bad_request", 413: "body_too_large"}.get(status, f"status_{status}")
+    return {
+        400: "bad_request",
+        408: "too_slow",
+        413: "body_too_large",
+        414: "target_too_long",
+        417: "expectation",
+        431: "headers_too_large",
+    }.get(status, f"status_{status}")
 
 
-async def _read_body(request: web.BaseRequest, limit: int) -> bytes:
-    """The whole request body, refusing (413) anything larger than `limit` bytes."""
-    length = request.content_length
-    if length is not None and length > limit:
-        raise RequestRejected(413, f"Request body is larger than {limit} bytes.")
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.content.iter_any():
-        size += len(chunk)
-        if size > limit:
-            raise RequestRejected(413, f"Request body is larger than {limit} bytes.")
-        chunks.append(chunk)
-    return b"".join(chunks)
+class _LazyQuery(dict[str, str]):
+    """The query mapping for route predicates, parsed on first use (most routes have none)."""
 
+    def __init__(self, request: Request) -> None:
+        super().__init__()
+        self.request: Request | None = request
 
-def _fast_random() -> float:
-    return int.from_bytes(os.urandom(7), "big") / 2**56
+    def _load(self) -> None:
+        if self.request is not None:
+            self.update(self.request.query)
+            self.request = None
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self._load()
+        return super().get(key, default)
+
+    def __getitem__(self, key: str) -> str:
+        self._load()
+        return super().__getitem__(key)

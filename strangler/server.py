@@ -22,11 +22,13 @@ import structlog
 from aiohttp import web
 
 from strangler import config, logs
+from strangler.accesslog import AccessLog
 from strangler.admin import make_admin_app
 from strangler.breaker import Breakers
 from strangler.errors import ConfigError
 from strangler.flagstore import FlagStore
 from strangler.flagstore.open import open_store
+from strangler.httpserver import HttpServer
 from strangler.metrics import Metrics
 from strangler.proxy import Proxy
 from strangler.reload import ReloadOutcome, reload_file, watch_file
@@ -72,13 +74,14 @@ class Server:
             self.metrics,
             self.breakers,
             token_key=s.token_key,
-            access_log=s.access_log,
+            access_log=AccessLog() if s.access_log else None,
         )
-        proxy_runner = web.ServerRunner(  # our own access log line replaces aiohttp's
-            web.Server(self.proxy.handle, access_log=None),
-            handle_signals=False,
-            shutdown_timeout=s.drain_timeout_s,
+        self.listener = HttpServer(
+            self.proxy.handle,
+            error_response=self.proxy.error_response,
+            max_body=lambda: self.runtime.effective.max_body_bytes,
         )
+        await self.listener.start(s.host, s.port)
         admin = make_admin_app(  # the admin API logs and counts its own reloads
             self.runtime,
             self.store,
@@ -87,13 +90,9 @@ class Server:
             reload=lambda: reload_file(self.runtime, s.routes_path, self.env, "api"),
         )
         admin_runner = web.AppRunner(admin, handle_signals=False, access_log=None)
-        for runner, host, port in (
-            (proxy_runner, s.host, s.port),
-            (admin_runner, s.admin_host, s.admin_port),
-        ):
-            await runner.setup()
-            await web.TCPSite(runner, host, port, backlog=1024).start()
-            self.runners.append(runner)
+        await admin_runner.setup()
+        await web.TCPSite(admin_runner, s.admin_host, s.admin_port).start()
+        self.runners.append(admin_runner)
         self.tasks.append(
             asyncio.create_task(
                 watch_file(s.routes_path, s.watch_interval_s, lambda: self.reload("file"))
@@ -133,9 +132,11 @@ class Server:
 
     async def stop(self) -> None:
         started = time.monotonic()
-        for runner in self.runners:  # stop accepting; in-flight requests finish
-            await runner.cleanup()
+        # stop accepting; in-flight requests finish; then the shadow copies they started
+        await self.listener.shutdown(self.settings.drain_timeout_s)
         dropped = await self.shadow.drain(self.settings.drain_timeout_s)
+        for runner in self.runners:
+            await runner.cleanup()
         for task in self.tasks:
             task.cancel()
         await asyncio.gather(*self.tasks, return_exceptions=True)
@@ -155,6 +156,7 @@ async def serve(settings: Settings, env: Mapping[str, str]) -> int:
     except ConfigError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
+        _flush_logs()
         return 1
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
@@ -164,7 +166,15 @@ async def serve(settings: Settings, env: Mapping[str, str]) -> int:
     await stop.wait()
     log.info("proxy_draining")
     await server.stop()
+    _flush_logs()
     return 0
+
+
+def _flush_logs() -> None:
+    factory = structlog.get_config().get("logger_factory")
+    writer = getattr(factory, "writer", None)
+    if writer is not None:
+        writer.flush()
 
 
 def main(settings: Settings, env: Mapping[str, str] | None = None) -> int:

@@ -11,15 +11,18 @@ from __future__ import annotations
 import asyncio
 import json
 import textwrap
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
 import pytest
 from aiohttp import web
 
 from strangler import config
+from strangler.accesslog import AccessLog
 from strangler.breaker import Breakers
+from strangler.httpserver import HttpServer
 from strangler.metrics import Metrics
 from strangler.proxy import Proxy
 from strangler.runtime import Runtime
@@ -97,6 +100,27 @@ def make_backend(aiohttp_server: Callable[..., Any]) -> Callable[..., Any]:
     return start
 
 
+class Client:
+    """A real HTTP client on the proxy's real socket (responses are read before returning)."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.session = aiohttp.ClientSession()
+
+    async def request(self, method: str, path: str, **kwargs: Any) -> aiohttp.ClientResponse:
+        response = await self.session.request(
+            method, f"http://127.0.0.1:{self.port}{path}", **kwargs
+        )
+        await response.read()  # cached: .read()/.json() work later; the connection is free again
+        return response
+
+    async def get(self, path: str, **kwargs: Any) -> aiohttp.ClientResponse:
+        return await self.request("GET", path, **kwargs)
+
+    async def post(self, path: str, **kwargs: Any) -> aiohttp.ClientResponse:
+        return await self.request("POST", path, **kwargs)
+
+
 @dataclass
 class ProxyUnderTest:
     proxy: Proxy
@@ -104,7 +128,8 @@ class ProxyUnderTest:
     metrics: Metrics
     shadow: ShadowRunner
     results: ListSink
-    client: Any  # aiohttp TestClient on the proxy's real socket
+    client: Client
+    listener: HttpServer
 
     async def drain(self) -> None:
         await self.shadow.drain(10)
@@ -124,9 +149,9 @@ def routes_yaml(backends: dict[str, str], routes: str, defaults: str = "") -> st
 
 
 @pytest.fixture
-def make_proxy(
-    aiohttp_client: Callable[..., Any], aiohttp_raw_server: Callable[..., Any]
-) -> Callable[..., Any]:
+async def make_proxy() -> AsyncIterator[Callable[..., Any]]:
+    started: list[ProxyUnderTest] = []
+
     async def start(
         text: str,
         *,
@@ -151,12 +176,34 @@ def make_proxy(
             **kwargs,
         )
         proxy = Proxy(
-            runtime, upstream, shadow, metrics, breakers, token_key=token_key, rng=rng, **kwargs
+            runtime,
+            upstream,
+            shadow,
+            metrics,
+            breakers,
+            token_key=token_key,
+            rng=rng,
+            access_log=AccessLog(),
+            **kwargs,
         )
-        client = await aiohttp_client(await aiohttp_raw_server(proxy.handle))
-        return ProxyUnderTest(proxy, runtime, metrics, shadow, results, client)
+        listener = HttpServer(
+            proxy.handle,
+            error_response=proxy.error_response,
+            max_body=lambda: runtime.effective.max_body_bytes,
+        )
+        port = await listener.start("127.0.0.1", 0)
+        under_test = ProxyUnderTest(
+            proxy, runtime, metrics, shadow, results, Client(port), listener
+        )
+        started.append(under_test)
+        return under_test
 
-    return start
+    yield start
+    for under_test in started:
+        await under_test.listener.shutdown(5)
+        await under_test.shadow.drain(5)
+        await under_test.client.session.close()
+        await under_test.proxy.upstream.close()
 
 
 def pytest_asyncio_loop_factories(config: Any, item: Any) -> dict[str, Any]:

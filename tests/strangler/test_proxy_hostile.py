@@ -94,7 +94,7 @@ async def test_hostile_requests_get_a_clean_4xx_and_reach_no_backend(
 ) -> None:
     legacy, new = await make_backend("legacy"), await make_backend("new")
     proxy = await make_proxy(routes_yaml({"legacy": legacy.url, "new": new.url}, ROUTES))
-    answer = await _raw(proxy.client.server.port, payload)
+    answer = await _raw(proxy.client.port, payload)
     assert 400 <= _status(answer) < 500, answer[:200]
     assert b"Traceback" not in answer
     await proxy.drain()
@@ -113,7 +113,7 @@ async def test_what_the_proxy_itself_refuses_is_magento_shaped_json(
         )
     )
     answer = await _raw(
-        proxy.client.server.port,
+        proxy.client.port,
         b"POST /rest/V1/x HTTP/1.1\r\nHost: a\r\nContent-Length: 11\r\n\r\nhello world",
     )
     head, _, body = answer.partition(b"\r\n\r\n")
@@ -129,7 +129,7 @@ async def test_a_chunked_body_is_forwarded_once_with_a_content_length(
     legacy, new = await make_backend("legacy"), await make_backend("new")
     proxy = await make_proxy(routes_yaml({"legacy": legacy.url, "new": new.url}, ROUTES))
     answer = await _raw(
-        proxy.client.server.port,
+        proxy.client.port,
         b"POST /rest/V1/x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n"
         b"Connection: close\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n",
     )
