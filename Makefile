@@ -5,7 +5,7 @@ VENV   := .venv
 PYTHON := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck servers clean
+.PHONY: demo test lint typecheck servers clean bench bench-smoke
 
 $(STAMP): pyproject.toml scripts/bootstrap.sh
 	@scripts/bootstrap.sh
@@ -19,6 +19,13 @@ demo: servers
 
 test: servers
 	@$(PYTHON) -m pytest
+
+bench: servers
+	@$(PYTHON) -m bench.proxy
+	@$(PYTHON) -m bench.flag_propagation
+
+bench-smoke: servers
+	@$(PYTHON) -m pytest -m slow tests/bench
 
 lint: $(STAMP)
 	@$(VENV)/bin/ruff check .

@@ -1,12 +1,12 @@
 """ShadowRunner: send a copy to the new backend and compare, off the request path, bounded.
 
 How this works: `submit()` is called after the client's answer is known and returns at once.
-It starts one task per copy unless `max_in_flight` copies are already running, in which case
-the copy is dropped and counted — never queued without bound, so a slow new backend can't
-build up memory or slow the proxy. Each task sends the request with the route's shadow timeout,
-compares the two answers with `compare.diff`, and records one `ShadowResult` to the sinks. Any
-exception is caught at the task boundary and recorded as an `error` result. `drain()` (on
-SIGTERM) waits for running copies up to a deadline and counts the rest as dropped.
+It starts the copy (`Upstream.send_soon`: no task in the steady state) unless `max_in_flight`
+copies are already out, in which case the copy is dropped and counted — never queued without
+bound, so a slow new backend can't build up memory or slow the proxy. When the copy's answer is
+in (or its shadow timeout passed), the two answers are compared with `compare.diff` and one
+`ShadowResult` goes to the sinks. Any exception is caught there and recorded as an `error`.
+`drain()` (on SIGTERM) waits for running copies up to a deadline and counts the rest as dropped.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from typing import Any
 
 from strangler.breaker import Breakers
 from strangler.compare import diff
@@ -46,12 +47,12 @@ class ShadowRunner:
         self.max_in_flight = max_in_flight
         self.breakers = breakers
         self.clock = clock
-        self.tasks: set[asyncio.Task[None]] = set()
+        self.pending: set[asyncio.Future[Any]] = set()
         self.dropped = 0
 
     @property
     def in_flight(self) -> int:
-        return len(self.tasks)
+        return len(self.pending)
 
     def submit(
         self,
@@ -64,49 +65,56 @@ class ShadowRunner:
         legacy: Reply,
     ) -> bool:
         """Start the copy if there is room; False (and a `dropped` result) if not."""
-        assert decision.shadow is not None
+        backend = decision.shadow
+        assert backend is not None
         reason = None
-        if len(self.tasks) >= self.max_in_flight:
+        if len(self.pending) >= self.max_in_flight:
             reason = "pool_full"
-        elif self.breakers is not None and not self.breakers[decision.shadow.name].allow(
-            self.clock()
-        ):
+        elif self.breakers is not None and not self.breakers[backend.name].allow(self.clock()):
             reason = "circuit_open"
         if reason is not None:
-            self.dropped += 1
-            self.sink.record(
-                ShadowResult(
-                    decision.route_id, request_id, method, target, "dropped", reason=reason
-                )
-            )
+            self._drop(decision, request_id, method, target, reason)
             return False
-        task = asyncio.get_running_loop().create_task(
-            self._run(decision, request_id, method, target, headers, body, legacy)
+
+        def compare(new: Reply) -> None:
+            self._compare(decision, request_id, method, target, legacy, new)
+
+        handle = self.upstream.send_soon(
+            backend,
+            method,
+            target,
+            headers,
+            body,
+            timeout_ms=decision.shadow_timeout_ms,
+            done=compare,
         )
-        self.tasks.add(task)
-        task.add_done_callback(self.tasks.discard)
+        self.pending.add(handle)
+        handle.add_done_callback(self.pending.discard)
         return True
 
-    async def _run(
+    def _drop(
+        self, decision: Decision, request_id: str, method: str, target: str, reason: str
+    ) -> None:
+        self.dropped += 1
+        self.sink.record(
+            ShadowResult(decision.route_id, request_id, method, target, "dropped", reason=reason)
+        )
+
+    def _compare(
         self,
         decision: Decision,
         request_id: str,
         method: str,
         target: str,
-        headers: Headers,
-        body: bytes,
         legacy: Reply,
+        new: Reply,
     ) -> None:
+        """Called when the copy's answer is in: compare and record (never raises)."""
         assert decision.shadow is not None
+        if new.error == "cancelled":
+            self._drop(decision, request_id, method, target, "shutdown")
+            return
         try:
-            new = await self.upstream.send(
-                decision.shadow,
-                method,
-                target,
-                headers,
-                body,
-                timeout_ms=decision.shadow_timeout_ms,
-            )
             if self.breakers is not None:
                 self.breakers[decision.shadow.name].record(
                     not new.failed and new.status < 500, self.clock()
@@ -123,13 +131,6 @@ class ShadowRunner:
                 legacy.elapsed_ms,
                 new.elapsed_ms,
             )
-        except asyncio.CancelledError:
-            self.sink.record(
-                ShadowResult(
-                    decision.route_id, request_id, method, target, "dropped", reason="shutdown"
-                )
-            )
-            raise
         except Exception as exc:  # the shadow side may fail quietly, never the client's side
             result = ShadowResult(
                 decision.route_id,
@@ -143,12 +144,12 @@ class ShadowRunner:
 
     async def drain(self, timeout_s: float) -> int:
         """Let running copies finish for up to `timeout_s`; cancel (and count) the rest."""
-        pending = set(self.tasks)
+        pending = set(self.pending)
         if not pending:
             return 0
         _, still = await asyncio.wait(pending, timeout=timeout_s)
-        for task in still:
-            task.cancel()
+        for future in still:
+            future.cancel()
         if still:
             await asyncio.gather(*still, return_exceptions=True)
         return len(still)

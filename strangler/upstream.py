@@ -22,7 +22,9 @@ from __future__ import annotations
 import asyncio
 import collections
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import httptools
 
@@ -302,6 +304,86 @@ class Upstream:
             return reply
         raise _ProtocolError("no connection")
 
+    def send_soon(
+        self,
+        backend: Backend,
+        method: str,
+        target: str,
+        headers: Headers,
+        body: bytes,
+        *,
+        timeout_ms: int,
+        done: Callable[[Reply], None],
+    ) -> asyncio.Future[Any]:
+        """Start an exchange now and call `done(reply)` when it ends (shadow copies).
+
+        When a slot and an idle connection are free — the steady state — no task and no
+        coroutine is created: the request is written and the parser's future carries the rest.
+        Otherwise it falls back to a task running `send`. The returned future is done once
+        `done` has run (what drain waits for).
+        """
+        loop = asyncio.get_running_loop()
+        pool = self.pool(backend)
+        conn = pool.take_idle() if pool.in_use < backend.pool and not pool.waiting else None
+        if conn is None:
+            task = loop.create_task(
+                self.send(backend, method, target, headers, body, timeout_ms=timeout_ms)
+            )
+            task.add_done_callback(lambda t: done(_outcome(t, backend.name)))
+            return task
+        pool.in_use += 1
+        started = time.perf_counter()
+        finished: asyncio.Future[None] = loop.create_future()
+        exchange = conn.request(
+            _payload(method, target, headers, body, pool.host_header), timeout_ms / 1000
+        )
+
+        def complete(future: asyncio.Future[Reply]) -> None:
+            pool.release()
+            error = None if future.cancelled() else future.exception()
+            if future.cancelled() or error is not None:
+                conn.reusable = False
+            pool.give_back(conn)
+            if isinstance(error, _StaleConnection) and method in IDEMPOTENT_METHODS:
+                retry = loop.create_task(
+                    self.send(backend, method, target, headers, body, timeout_ms=timeout_ms)
+                )
+                retry.add_done_callback(
+                    lambda t: _finish(done, _outcome(t, backend.name), finished)
+                )
+                return
+            reply = _outcome(future, backend.name)
+            reply.elapsed_ms = (time.perf_counter() - started) * 1000
+            _finish(done, reply, finished)
+
+        exchange.add_done_callback(complete)
+        return finished
+
     async def close(self) -> None:
         for pool in self.pools.values():
             pool.close()
+
+
+def _outcome(future: asyncio.Future[Reply], backend: str) -> Reply:
+    """A finished exchange as a Reply (its exception, if any, as an error value)."""
+    if future.cancelled():
+        return Reply(0, [], b"", "cancelled", backend=backend)
+    error = future.exception()
+    if error is None:
+        reply = future.result()
+    elif isinstance(error, TimeoutError):
+        reply = Reply(0, [], b"", "timeout")
+    elif isinstance(error, _ProtocolError) and str(error) == "too_large":
+        reply = Reply(0, [], b"", "too_large")
+    else:
+        reply = Reply(0, [], b"", "protocol")
+    reply.backend = backend
+    return reply
+
+
+def _finish(done: Callable[[Reply], None], reply: Reply, finished: asyncio.Future[None]) -> None:
+    try:
+        done(reply)
+    finally:
+        if not finished.done():
+            finished.set_result(None)

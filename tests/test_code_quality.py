@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ["strangler", "legacy_adapters", "new_services", "scripts"]
+PACKAGES = ["strangler", "legacy_adapters", "new_services", "scripts", "bench"]
 
 
 def _run(*argv: str) -> subprocess.CompletedProcess[str]:
