@@ -53,8 +53,9 @@ class Difference:
 @dataclass(frozen=True, slots=True)
 class Divergence:
     outcome: Outcome
-    differences: tuple[Difference, ...] = ()
+    differences: tuple[Difference, ...] = ()  # the mismatches (what makes the outcome)
     error: str | None = None  # which side failed, and how
+    ignored: tuple[Difference, ...] = ()  # excused by the route's rules: visible, not counted
 
 
 def _json(body: bytes) -> tuple[bool, Any]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from strangler.breaker import Breakers
@@ -30,6 +31,19 @@ def observed(reply: Reply) -> Observed:
         key = name.lower()
         headers[key] = f"{headers[key]}, {value}" if key in headers else value
     return Observed(reply.status, headers, reply.body, reply.error, reply.elapsed_ms)
+
+
+@dataclass(frozen=True, slots=True)
+class Copy:
+    """One shadowed request: what was asked, and legacy's answer to compare with."""
+
+    decision: Decision
+    request_id: str
+    method: str
+    target: str
+    headers: Headers
+    body: bytes
+    legacy: Reply
 
 
 class ShadowRunner:
@@ -76,8 +90,10 @@ class ShadowRunner:
             self._drop(decision, request_id, method, target, reason)
             return False
 
+        copy = Copy(decision, request_id, method, target, headers, body, legacy)
+
         def compare(new: Reply) -> None:
-            self._compare(decision, request_id, method, target, legacy, new)
+            self._compare(copy, new)
 
         handle = self.upstream.send_soon(
             backend,
@@ -100,43 +116,31 @@ class ShadowRunner:
             ShadowResult(decision.route_id, request_id, method, target, "dropped", reason=reason)
         )
 
-    def _compare(
-        self,
-        decision: Decision,
-        request_id: str,
-        method: str,
-        target: str,
-        legacy: Reply,
-        new: Reply,
-    ) -> None:
+    def _compare(self, copy: Copy, new: Reply) -> None:
         """Called when the copy's answer is in: compare and record (never raises)."""
-        assert decision.shadow is not None
+        d = copy.decision
+        assert d.shadow is not None
         if new.error == "cancelled":
-            self._drop(decision, request_id, method, target, "shutdown")
+            self._drop(d, copy.request_id, copy.method, copy.target, "shutdown")
             return
         try:
             if self.breakers is not None:
-                self.breakers[decision.shadow.name].record(
+                self.breakers[d.shadow.name].record(
                     not new.failed and new.status < 500, self.clock()
                 )
-            divergence = diff(observed(legacy), observed(new), decision.rules)
+            old_side, new_side = observed(copy.legacy), observed(new)
+            divergence = diff(old_side, new_side, d.rules)
             result = ShadowResult(
-                decision.route_id,
-                request_id,
-                method,
-                target,
-                divergence.outcome.value,
-                divergence,
-                divergence.error,
-                legacy.elapsed_ms,
-                new.elapsed_ms,
-            )
+                d.route_id, copy.request_id, copy.method, copy.target, divergence.outcome.value,
+                divergence, divergence.error, copy.legacy.elapsed_ms, new.elapsed_ms,
+                copy.headers, copy.body, old_side, new_side,
+            )  # fmt: skip
         except Exception as exc:  # the shadow side may fail quietly, never the client's side
             result = ShadowResult(
-                decision.route_id,
-                request_id,
-                method,
-                target,
+                d.route_id,
+                copy.request_id,
+                copy.method,
+                copy.target,
                 "error",
                 reason=f"{type(exc).__name__}: {exc}",
             )

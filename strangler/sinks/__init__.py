@@ -14,6 +14,7 @@ from typing import Protocol
 import structlog
 
 from strangler.compare import Divergence
+from strangler.model import Observed
 
 log = structlog.get_logger("strangler.sinks")
 
@@ -23,12 +24,17 @@ class ShadowResult:
     route_id: str
     request_id: str
     method: str
-    path: str
-    outcome: str  # match | mismatch | error | dropped
+    path: str  # the request target as received (a sink redacts before storing)
+    outcome: str  # match | mismatch | error | dropped | skipped
     divergence: Divergence | None = None
-    reason: str | None = None  # why dropped/errored, when it was
+    reason: str | None = None  # why dropped/errored/skipped, when it was
     legacy_ms: float = 0.0
     new_ms: float = 0.0
+    # the evidence, for sinks that keep examples (unredacted here: redact before storing)
+    request_headers: Sequence[tuple[str, str]] = ()
+    request_body: bytes = b""
+    legacy: Observed | None = None
+    new: Observed | None = None
 
 
 class Sink(Protocol):
