@@ -23,6 +23,8 @@ test: servers
 bench: servers
 	@$(PYTHON) -m bench.proxy
 	@$(PYTHON) -m bench.flag_propagation
+	@$(PYTHON) -m bench.compare
+	@$(PYTHON) -m bench.dashboard
 
 bench-smoke: servers
 	@$(PYTHON) -m pytest -m slow tests/bench

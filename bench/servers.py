@@ -210,6 +210,7 @@ class StranglerLaunch:
             "STRANGLER_ADMIN_PORT": str(self.admin_port),
             "STRANGLER_ADMIN_TOKEN": self.token,
             "STRANGLER_FLAGS": self.flags_url,
+            "STRANGLER_DIVERGENCES": f"sqlite:///{self.folder.resolve() / 'divergences.db'}",
         }
 
     def start(self, routes: str, cpu: int) -> Process:

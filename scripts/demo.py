@@ -1,10 +1,17 @@
 """`make demo`: bring the whole system up on embedded defaults and keep it up until Ctrl-C.
 
 The system: a private MariaDB loaded with the Luma catalog (or a generated one when the sample
-data is absent), the Magento-compatible legacy service, and the strangler proxy in front of it on
-one public port with its admin API, routed by the repository's routes.yaml (the product route is
-flipped to shadow mode once, as a sample flip). The URLs and demo credentials are printed and
-written to `.run/stack.json`; Ctrl-C (or SIGTERM) stops everything this command started.
+data is absent), the Magento-compatible legacy service, a candidate standing in for the new
+services, and the strangler proxy in front on one public port with its admin API, routed by the
+repository's routes.yaml (the product and guest-cart routes are flipped to shadow once, as
+sample flips).
+
+Then the main job runs once: a storefront's traffic (product reads, whole guest-cart flows)
+goes through the proxy, every answer comes from legacy, every copy is compared with the
+candidate's, and the divergence summary per route is printed — with one deliberate price bug
+planted in the candidate so there is a real divergence to find on the dashboard. The URLs and
+demo credentials are printed and written to `.run/stack.json`; Ctrl-C (or SIGTERM) stops
+everything this command started.
 """
 
 from __future__ import annotations
@@ -17,8 +24,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from scripts.stack import paths
-from scripts.stack.stack import Stack
+from scripts.stack import paths, traffic
+from scripts.stack.servers import wait_until
+from scripts.stack.stack import CANDIDATE_DATABASE, DATABASE, Stack, http_json
 
 
 def _banner(info: dict[str, Any]) -> str:
@@ -36,6 +44,7 @@ def _banner(info: dict[str, Any]) -> str:
             f"  shop (through the proxy)  {proxy['rest']}",
             f"  proxy admin API           {proxy['admin']}  "
             f"(token: {proxy['admin_token_file']}; metrics: {proxy['metrics']})",
+            f"  divergence dashboard      {proxy['dashboard']}?token=<the admin token>",
             f"  legacy Magento (direct)   {legacy['rest']}",
             f"  admin login               {admin['username']} / {admin['password']}",
             f"  customer login            {creds['customer']['username']} / "
@@ -47,14 +56,51 @@ def _banner(info: dict[str, Any]) -> str:
             f"    export STRANGLER_ADMIN_URL={proxy['admin']} "
             f"STRANGLER_ADMIN_TOKEN=$(cat {proxy['admin_token_file']})",
             "    .venv/bin/strangler routes",
-            "    .venv/bin/strangler flip guest-cart --mode canary --percent 10 "
-            "--reason 'try the cart canary'",
+            "    .venv/bin/strangler flip catalog-product --mode canary --percent 10 "
+            "--reason 'try the catalog canary'",
             "    .venv/bin/strangler kill-switch on --reason 'everything back to legacy'",
             f"  stack description         {info['scratch']}/stack.json",
             "Press Ctrl-C to stop.",
             "",
         ]
     )
+
+
+def _main_job(stack: Stack) -> str:
+    """Plant the price bug, play the traffic, wait for its comparisons: the summary."""
+    info = stack.info
+    assert stack.mariadb is not None
+    sku = traffic.inject_price_bug(stack.mariadb.address, DATABASE, CANDIDATE_DATABASE)
+    sent = traffic.play(
+        info["proxy"]["rest"], info["credentials"]["admin"], first_sku=sku, progress=stack.say
+    )
+    token = Path(info["proxy"]["admin_token_file"]).read_text().strip()
+
+    def stats() -> dict[str, Any]:
+        body = http_json(f"{info['proxy']['admin']}/stats?window=1h", token=token)
+        return {r["route_id"]: r for r in body["routes"]}
+
+    def compared() -> int:
+        return sum(r["shadowed"] for r in stats().values())
+
+    shadowed = sent["product read"] + sent["cart request"]
+    wait_until(lambda: compared() >= shadowed, what="the demo's comparisons", deadline_s=30)
+    lines = [
+        f"demo traffic: {sent['product read']} product reads and {sent['cart request']} "
+        f"guest-cart requests through the proxy; the candidate's price of {sku} is planted "
+        "one unit off:"
+    ]
+    for route_id, row in sorted(stats().items()):
+        if not row["shadowed"]:
+            continue
+        fields = sorted(row["fields"].items(), key=lambda kv: -kv[1])[:2]
+        top = ", ".join(f"{name} ({n})" for name, n in fields)
+        lines.append(
+            f"    {route_id:<20} shadowed {row['shadowed']:>4}  match {row['match']:>4}  "
+            f"mismatch {row['mismatch']:>3}  skipped {row['skipped']:>2}"
+            + (f"  top: {top}" if top else "")
+        )
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -75,6 +121,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--port", type=int, default=0, help="the proxy's public port (default: a free one)"
     )
+    parser.add_argument(
+        "--no-traffic",
+        action="store_true",
+        help="only bring the system up: no demo traffic, no planted price bug",
+    )
     args = parser.parse_args(argv)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -86,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         stack.start()
+        if not args.no_traffic:
+            print(_main_job(stack), file=sys.stderr, flush=True)
         print(_banner(stack.info), flush=True)
         print(json.dumps({"event": "stack_ready", "stack_file": str(stack.stack_file)}), flush=True)
         stop.wait()

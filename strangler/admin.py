@@ -20,6 +20,9 @@ naming the problem; a failing store answers 503.
     GET  /audit        ?limit=N, newest first
     POST /reload       {reason?, actor?} -> 200 {digest, changed, flipped_routes} | 400 {problems}
     GET  /healthz  /readyz  /metrics     (no token)
+
+The divergence dashboard, its JSON twins and the dashboard's sign-in are in admin_dashboard.py
+(same app, same token).
 """
 
 from __future__ import annotations
@@ -31,15 +34,17 @@ import functools
 import hmac
 import json
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 import structlog
 from aiohttp import web
 from prometheus_client import generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
+from strangler import admin_dashboard
+from strangler.admin_base import ADMIN, Admin, Handler, error, stored
+from strangler.admin_dashboard import LiveStats
 from strangler.errors import FlagError
 from strangler.flags import KILL_SWITCH, FlagState, Flip, Override, plan_flip, views
 from strangler.flagstore import FlagStore
@@ -48,33 +53,19 @@ from strangler.model import Mode
 from strangler.reload import ReloadOutcome
 from strangler.runtime import Runtime
 from strangler.settings import Settings
+from strangler.store import DivergenceStore
 
-T = TypeVar("T")
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 OPEN_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 DEFAULT_AUDIT_LIMIT = 50
 MAX_AUDIT_LIMIT = 10_000
 WATCH_RESTART_S = 1.0
 MODES = ", ".join(m.value for m in Mode)
+COOKIE = "strangler_admin"
+LOGIN_PATH = "/dashboard/login"
+PAGE = 50  # examples per page on a route's dashboard
+MAX_DIVERGENCE_LIMIT = 1000
 
 log = structlog.get_logger("strangler.admin")
-
-
-@dataclass(frozen=True)
-class Admin:
-    """Everything the admin handlers use, held by the app under `ADMIN`."""
-
-    runtime: Runtime
-    store: FlagStore
-    metrics: Metrics
-    settings: Settings
-    reload: Callable[[], ReloadOutcome]
-    clock: Callable[[], float]
-    bearer: bytes  # b"Bearer <token>", compared with hmac.compare_digest
-    lock: asyncio.Lock = dataclasses.field(default_factory=asyncio.Lock)
-
-
-ADMIN = web.AppKey("admin", Admin)
 
 
 def make_admin_app(
@@ -85,9 +76,15 @@ def make_admin_app(
     *,
     reload: Callable[[], ReloadOutcome],
     clock: Callable[[], float] = time.time,
+    divergences: DivergenceStore | None = None,
+    stats_source: LiveStats | None = None,
 ) -> web.Application:
-    """The admin API over one proxy's runtime; refuses to exist without an admin token."""
-    bearer = f"Bearer {settings.require_admin_token()}".encode()
+    """The admin API over one proxy's runtime; refuses to exist without an admin token.
+
+    `divergences` (the divergence store) and `stats_source` (the StoreSink) feed the dashboard.
+    """
+    token = settings.require_admin_token()
+    bearer = f"Bearer {token}".encode()
     app = web.Application(middlewares=[_json_errors, _authorize])
     app[ADMIN] = Admin(runtime, store, metrics, settings, reload, clock, bearer)
     app.router.add_get("/routes", get_routes)
@@ -98,22 +95,12 @@ def make_admin_app(
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics_text)
+    admin_dashboard.add_routes(app, token, divergences, stats_source)
     app.cleanup_ctx.append(_follow_flags)
     return app
 
 
 # -- middlewares -------------------------------------------------------------------------------
-
-
-def _error(
-    status: type[web.HTTPException],
-    message: str,
-    *,
-    headers: dict[str, str] | None = None,
-    **extra: Any,
-) -> web.HTTPException:
-    body = json.dumps({"message": message, **extra})
-    return status(text=body, content_type="application/json", headers=headers)
 
 
 @web.middleware
@@ -133,12 +120,20 @@ async def _json_errors(request: web.Request, handler: Handler) -> web.StreamResp
 
 @web.middleware
 async def _authorize(request: web.Request, handler: Handler) -> web.StreamResponse:
-    if request.path in OPEN_PATHS:
-        return await handler(request)
+    if request.path in OPEN_PATHS or (
+        request.path == admin_dashboard.LOGIN_PATH and request.method == "POST"
+    ):
+        return await handler(request)  # the sign-in form checks the token itself
+    browser = request.path.startswith("/dashboard")
+    if browser and request.method == "GET" and "token" in request.query:
+        return admin_dashboard.token_login(request)
     given = request.headers.get("Authorization", "").encode("utf-8", "surrogateescape")
-    if not hmac.compare_digest(given, request.app[ADMIN].bearer):
+    bearer_ok = hmac.compare_digest(given, request.app[ADMIN].bearer)
+    if not (bearer_ok or admin_dashboard.has_cookie(request)):
         log.warning("admin_unauthorized", method=request.method, path=request.path)
-        raise _error(
+        if browser:
+            return admin_dashboard.login_page(request)
+        raise error(
             web.HTTPUnauthorized,
             "missing or wrong admin token: send Authorization: Bearer <STRANGLER_ADMIN_TOKEN>",
             headers={"WWW-Authenticate": "Bearer"},
@@ -154,13 +149,13 @@ async def _json_object(request: web.Request, allowed: set[str]) -> dict[str, Any
     try:
         body = json.loads(await request.text() or "null")
     except ValueError as exc:
-        raise _error(web.HTTPBadRequest, f"request body is not valid JSON: {exc}") from None
+        raise error(web.HTTPBadRequest, f"request body is not valid JSON: {exc}") from None
     if not isinstance(body, dict):
-        raise _error(web.HTTPBadRequest, "request body must be a JSON object")
+        raise error(web.HTTPBadRequest, "request body must be a JSON object")
     unknown = sorted(set(body) - allowed)
     if unknown:
         expected = ", ".join(sorted(allowed))
-        raise _error(web.HTTPBadRequest, f"unknown field {unknown[0]!r} (expected: {expected})")
+        raise error(web.HTTPBadRequest, f"unknown field {unknown[0]!r} (expected: {expected})")
     return body
 
 
@@ -173,9 +168,9 @@ def _text(body: dict[str, Any], name: str, default: str | None = None) -> str:
     if value is None:
         value = default
     if value is None:
-        raise _error(web.HTTPBadRequest, f"{name} is required")
+        raise error(web.HTTPBadRequest, f"{name} is required")
     if not isinstance(value, str):
-        raise _error(web.HTTPBadRequest, f"{name} must be a string, got {_kind(value)}")
+        raise error(web.HTTPBadRequest, f"{name} must be a string, got {_kind(value)}")
     return value
 
 
@@ -184,26 +179,26 @@ def _number(body: dict[str, Any], name: str) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise _error(web.HTTPBadRequest, f"{name} must be a number, got {_kind(value)}")
+        raise error(web.HTTPBadRequest, f"{name} must be a number, got {_kind(value)}")
     return float(value)
 
 
 def _mode(body: dict[str, Any]) -> Mode | None:
     if "mode" not in body:
-        raise _error(web.HTTPBadRequest, f"mode is required: one of {MODES}, or null to clear")
+        raise error(web.HTTPBadRequest, f"mode is required: one of {MODES}, or null to clear")
     value = body["mode"]
     if value is None:
         return None
     if not isinstance(value, str) or value not in {m.value for m in Mode}:
         shown = repr(value) if isinstance(value, str) else _kind(value)
-        raise _error(web.HTTPBadRequest, f"mode must be one of {MODES} or null, got {shown}")
+        raise error(web.HTTPBadRequest, f"mode must be one of {MODES} or null, got {shown}")
     return Mode(value)
 
 
 def _switch(body: dict[str, Any]) -> bool:
     value = body.get("on")
     if not isinstance(value, bool):
-        raise _error(web.HTTPBadRequest, f"on must be true or false, got {_kind(value)}")
+        raise error(web.HTTPBadRequest, f"on must be true or false, got {_kind(value)}")
     return value
 
 
@@ -249,22 +244,13 @@ def routes_body(runtime: Runtime) -> dict[str, Any]:
 # -- flips -------------------------------------------------------------------------------------
 
 
-async def _stored(step: Awaitable[T]) -> T:
-    """Await a store call; its failure becomes a logged 503."""
-    try:
-        return await step
-    except Exception as exc:
-        log.exception("flag_store_failed")
-        raise _error(web.HTTPServiceUnavailable, f"flag store failed: {exc}") from None
-
-
 async def _flip(
     admin: Admin, route_id: str, mode: Mode | None, percent: float | None, body: dict[str, Any]
 ) -> Flip:
     """Plan against the store's current flags, commit, then route with the new state."""
     actor, reason = _text(body, "actor", admin.settings.actor), _text(body, "reason")
     async with admin.lock:
-        current = await _stored(admin.store.load())
+        current = await stored(admin.store.load())
         try:
             state, record = plan_flip(
                 admin.runtime.file_table,
@@ -277,8 +263,8 @@ async def _flip(
                 at=admin.clock(),
             )
         except FlagError as exc:
-            raise _error(web.HTTPBadRequest, str(exc)) from None
-        await _stored(admin.store.commit(state, record))
+            raise error(web.HTTPBadRequest, str(exc)) from None
+        await stored(admin.store.commit(state, record))
         admin.runtime.set_flags(state)
     admin.metrics.flips.labels(route_id).inc()
     return record
@@ -288,7 +274,7 @@ async def post_flip(request: web.Request) -> web.Response:
     body = await _json_object(request, {"route", "mode", "percent", "reason", "actor"})
     route_id = _text(body, "route")
     if route_id == KILL_SWITCH:
-        raise _error(web.HTTPBadRequest, f"{KILL_SWITCH!r} is the kill switch: POST /kill-switch")
+        raise error(web.HTTPBadRequest, f"{KILL_SWITCH!r} is the kill switch: POST /kill-switch")
     record = await _flip(request.app[ADMIN], route_id, _mode(body), _number(body, "percent"), body)
     log.info(
         "route_flipped",
@@ -313,10 +299,10 @@ async def post_kill_switch(request: web.Request) -> web.Response:
 async def get_audit(request: web.Request) -> web.Response:
     text = request.query.get("limit", str(DEFAULT_AUDIT_LIMIT))
     if not text.isdigit() or not 1 <= int(text) <= MAX_AUDIT_LIMIT:
-        raise _error(
+        raise error(
             web.HTTPBadRequest, f"limit must be an integer in [1, {MAX_AUDIT_LIMIT}], got {text!r}"
         )
-    records = await _stored(request.app[ADMIN].store.audit(int(text)))
+    records = await stored(request.app[ADMIN].store.audit(int(text)))
     return web.json_response({"audit": [dataclasses.asdict(r) for r in records]})
 
 
@@ -335,7 +321,7 @@ async def post_reload(request: web.Request) -> web.Response:
     admin.metrics.reloads.labels(outcome.trigger, "ok" if outcome.ok else "failed").inc()
     if not outcome.ok:
         log.warning("reload_failed", problems=list(outcome.problems), actor=actor, reason=reason)
-        raise _error(
+        raise error(
             web.HTTPBadRequest,
             f"{len(outcome.problems)} problem(s); the running routes are unchanged",
             problems=list(outcome.problems),

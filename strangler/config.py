@@ -1,12 +1,13 @@
 """routes.yaml text -> RouteTable, with every problem located as `file:line: key.path: message`.
 
 How this works: the YAML is composed into nodes (which keep their line numbers) and read by a
-small `_Reader` that records a `Problem` instead of raising, so one pass reports *every*
-problem: unknown keys, wrong types, values out of range, unknown backends, duplicate ids, bad
-path templates, unset `${VAR}`s and routes that can never match because an earlier route
-covers them. Only when there is none is a `RouteTable` returned; otherwise `ConfigError`
-carries the list. Reload builds a whole new table this way before swapping it in, so a bad
-file never replaces a good one.
+`Reader` (yamlread.py) that records a `Problem` instead of raising, so one pass reports
+*every* problem: unknown keys, wrong types, values out of range, unknown backends, duplicate
+ids, bad path templates, unset `${VAR}`s and routes that can never match because an earlier
+route covers them. The `compare:` sections and the correlations are read by the builder's
+mixins in config_compare.py and config_correlate.py. Only when there is no problem is a
+`RouteTable` returned; otherwise `ConfigError` carries the list. Reload builds a whole new
+table this way before swapping it in, so a bad file never replaces a good one.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TypeVar
 
 import yaml
 
+from strangler.config_compare import CompareParser
+from strangler.config_correlate import CorrelationParser, Library
 from strangler.errors import ConfigError, Problem
 from strangler.model import (
     STICKY_KEY,
@@ -28,21 +30,19 @@ from strangler.model import (
     Fallback,
     Match,
     Mode,
-    PathTemplate,
     Route,
     RouteTable,
     ShadowOptions,
 )
+from strangler.templates import METHOD, parse_template
+from strangler.yamlread import Reader, any_keys, kind_of
 
-T = TypeVar("T")
+__all__ = ["ConfigError", "RouteTable", "load", "parse", "parse_template"]
+
 VERSION = 1
-ENV_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
-PARAM = re.compile(r"^\{([A-Za-z_][A-Za-z0-9_]*)\}$")
-METHOD = re.compile(r"^[A-Z]+$")
 URL = re.compile(r"^https?://[A-Za-z0-9.\-\[\]:]+(:\d{1,5})?/?$")
-STORE_SEGMENT = re.compile(r"^/rest/(?!V1(/|$))[^/]+/V1(/|$)")
 
-TOP_KEYS = {"version", "backends", "defaults", "routes"}
+TOP_KEYS = {"version", "backends", "defaults", "correlations", "routes"}
 BACKEND_KEYS = {"url", "connect_timeout_ms", "timeout_ms", "pool"}
 DEFAULT_KEYS = {"backend", "shadow", "compare", "max_body_bytes"}
 DEFAULT_SHADOW_KEYS = {"sample", "max_in_flight", "timeout_ms", "writes"}
@@ -62,213 +62,17 @@ ROUTE_KEYS = {
 MATCH_KEYS = {"methods", "path", "headers", "query"}
 SHADOW_KEYS = {"sample", "writes", "timeout_ms"}
 CANARY_KEYS = {"percent", "sticky"}
-COMPARE_KEYS = {
-    "headers",
-    "ignore_headers",
-    "ignore",
-    "keyed",
-    "unordered",
-    "tolerance",
-    "normalize",
-    "exact",
-    "noise",
-}
 
 
-@dataclass
-class _Reader:
-    source: str
-    env: Mapping[str, str]
-
-    def __post_init__(self) -> None:
-        self.problems: list[Problem] = []
-
-    def problem(self, node: yaml.Node | None, path: str, message: str) -> None:
-        line = node.start_mark.line + 1 if node is not None else 0
-        self.problems.append(Problem(self.source, line, path, message))
-
-    def mapping(self, node: yaml.Node, path: str, allowed: set[str]) -> dict[str, yaml.Node]:
-        if not isinstance(node, yaml.MappingNode):
-            self.problem(node, path, f"must be a mapping, got {_kind(node)}")
-            return {}
-        out: dict[str, yaml.Node] = {}
-        for key_node, value in node.value:
-            key = str(key_node.value)
-            where = f"{path}.{key}" if path else key
-            if key in out:
-                self.problem(key_node, where, "duplicate key")
-            elif key not in allowed:
-                self.problem(
-                    key_node, where, f"unknown key (expected one of: {', '.join(sorted(allowed))})"
-                )
-            out[key] = value
-        return out
-
-    def sequence(self, node: yaml.Node, path: str) -> list[yaml.Node]:
-        if not isinstance(node, yaml.SequenceNode):
-            self.problem(node, path, f"must be a list, got {_kind(node)}")
-            return []
-        return list(node.value)
-
-    def scalar(self, node: yaml.Node, path: str) -> str | None:
-        if not isinstance(node, yaml.ScalarNode):
-            self.problem(node, path, f"must be a single value, got {_kind(node)}")
-            return None
-        return str(node.value)
-
-    def string(self, node: yaml.Node, path: str) -> str | None:
-        text = self.scalar(node, path)
-        if text is None:
-            return None
-        missing = [
-            m.group(1)
-            for m in ENV_VAR.finditer(text)
-            if m.group(2) is None and m.group(1) not in self.env
-        ]
-        if missing:
-            self.problem(node, path, f"environment variable {missing[0]} is not set")
-            return None
-        return ENV_VAR.sub(lambda m: self.env.get(m.group(1), m.group(2) or ""), text)
-
-    def number(
-        self, node: yaml.Node, path: str, low: float, high: float, integer: bool = False
-    ) -> float | None:
-        text = self.scalar(node, path)
-        if text is None:
-            return None
-        try:
-            value = float(text) if not integer else int(text)
-        except ValueError:
-            kind = "an integer" if integer else "a number"
-            self.problem(node, path, f"must be {kind}, got {text!r}")
-            return None
-        if not low <= value <= high:
-            self.problem(node, path, f"must be within [{_num(low)}, {_num(high)}], got {text}")
-            return None
-        return value
-
-    def boolean(self, node: yaml.Node, path: str) -> bool | None:
-        text = self.scalar(node, path)
-        if text is None:
-            return None
-        lowered = text.lower()
-        if lowered in ("true", "yes", "on"):
-            return True
-        if lowered in ("false", "no", "off"):
-            return False
-        self.problem(node, path, f"must be true or false, got {text!r}")
-        return None
-
-    def strings(self, node: yaml.Node, path: str) -> list[str]:
-        out = []
-        for i, item in enumerate(self.sequence(node, path)):
-            value = self.string(item, f"{path}[{i}]")
-            if value is not None:
-                out.append(value)
-        return out
-
-    def choice(self, node: yaml.Node, path: str, options: type[T]) -> T | None:
-        text = self.scalar(node, path)
-        if text is None:
-            return None
-        try:
-            return options(text)  # type: ignore[call-arg]
-        except ValueError:
-            names = ", ".join(str(o.value) for o in options)  # type: ignore[attr-defined]
-            self.problem(node, path, f"must be one of {names}, got {text!r}")
-            return None
-
-
-class _Fields(_Reader):
-    """Optional fields of a mapping: absent or invalid (already reported) -> the default."""
-
-    def number_field(
-        self,
-        fields: dict[str, yaml.Node],
-        key: str,
-        path: str,
-        low: float,
-        high: float,
-        default: float,
-    ) -> float:
-        node = fields.get(key)
-        value = None if node is None else self.number(node, f"{path}.{key}", low, high)
-        return default if value is None else value
-
-    def int_field(
-        self, fields: dict[str, yaml.Node], key: str, path: str, low: int, high: int, default: int
-    ) -> int:
-        node = fields.get(key)
-        value = (
-            None if node is None else self.number(node, f"{path}.{key}", low, high, integer=True)
-        )
-        return default if value is None else int(value)
-
-    def bool_field(self, fields: dict[str, yaml.Node], key: str, path: str, default: bool) -> bool:
-        node = fields.get(key)
-        value = None if node is None else self.boolean(node, f"{path}.{key}")
-        return default if value is None else value
-
-    def strings_field(
-        self, fields: dict[str, yaml.Node], key: str, path: str, default: tuple[str, ...]
-    ) -> tuple[str, ...]:
-        node = fields.get(key)
-        return default if node is None else tuple(self.strings(node, f"{path}.{key}"))
-
-    def choice_field(
-        self, fields: dict[str, yaml.Node], key: str, path: str, options: type[T], default: T
-    ) -> T:
-        node = fields.get(key)
-        value = None if node is None else self.choice(node, f"{path}.{key}", options)
-        return default if value is None else value
-
-
-def _kind(node: yaml.Node) -> str:
-    if isinstance(node, yaml.MappingNode):
-        return "a mapping"
-    if isinstance(node, yaml.SequenceNode):
-        return "a list"
-    return f"{node.value!r}"
-
-
-def _num(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
-
-
-def parse_template(text: str) -> tuple[PathTemplate | None, str | None]:
-    """A path template, or the reason it is not one."""
-    if not text.startswith("/"):
-        return None, "must start with '/'"
-    if STORE_SEGMENT.match(text):
-        return None, "write templates without the store code (/rest/V1/...): it is normalised away"
-    segments = tuple(text.strip("/").split("/")) if text.strip("/") else ()
-    names: list[str] = []
-    for i, seg in enumerate(segments):
-        if seg == "":
-            return None, "empty path segment ('//')"
-        if seg == "**":
-            if i != len(segments) - 1:
-                return None, "'**' may only end a template"
-            continue
-        if "{" in seg or "}" in seg or "*" in seg:
-            found = PARAM.match(seg)
-            if not found:
-                return None, f"bad segment {seg!r}: a parameter is a whole segment like {{sku}}"
-            if found.group(1) in names:
-                return None, f"parameter {{{found.group(1)}}} appears twice"
-            names.append(found.group(1))
-    return PathTemplate(text, segments), None
-
-
-class _Builder:
-    def __init__(self, reader: _Fields) -> None:
+class _Builder(CompareParser, CorrelationParser):
+    def __init__(self, reader: Reader) -> None:
         self.r = reader
         self.backend_names: set[str] = set()
 
     def backends(self, node: yaml.Node) -> dict[str, Backend]:
         out: dict[str, Backend] = {}
         if not isinstance(node, yaml.MappingNode):
-            self.r.problem(node, "backends", f"must be a mapping, got {_kind(node)}")
+            self.r.problem(node, "backends", f"must be a mapping, got {kind_of(node)}")
             return out
         for key_node, value in node.value:
             name = str(key_node.value)
@@ -301,40 +105,6 @@ class _Builder:
                 pool=self.r.int_field(fields, "pool", path, 1, 100_000, 100),
             )
         return out
-
-    def compare(self, node: yaml.Node, path: str, base: CompareRules) -> CompareRules:
-        fields = self.r.mapping(node, path, COMPARE_KEYS)
-        headers = tuple(
-            h.lower() for h in self.r.strings_field(fields, "headers", path, base.headers)
-        )
-        ignore_headers = tuple(
-            h.lower()
-            for h in self.r.strings_field(fields, "ignore_headers", path, base.ignore_headers)
-        )
-        ignore = self.r.strings_field(fields, "ignore", path, ())
-        unordered = self.r.strings_field(fields, "unordered", path, ())
-        keyed: dict[str, str] = {}
-        if "keyed" in fields:
-            for k, v in self.r.mapping(
-                fields["keyed"], f"{path}.keyed", _any_keys(fields["keyed"])
-            ).items():
-                value = self.r.string(v, f"{path}.keyed.{k}")
-                if value is not None:
-                    keyed[k] = value
-        tolerance: dict[str, float] = {}
-        if "tolerance" in fields:
-            for k, v in self.r.mapping(
-                fields["tolerance"], f"{path}.tolerance", _any_keys(fields["tolerance"])
-            ).items():
-                number = self.r.number(v, f"{path}.tolerance.{k}", 0, 1e12)
-                if number is not None:
-                    tolerance[k] = number
-        extra = {
-            k: yaml.safe_load(yaml.serialize(v))
-            for k, v in fields.items()
-            if k in ("normalize", "exact", "noise")
-        }
-        return CompareRules(headers, ignore_headers, ignore, keyed, unordered, tolerance, extra)
 
     def route(self, node: yaml.Node, index: int, table: _TableParts) -> Route | None:
         path = f"routes[{index}]"
@@ -385,15 +155,22 @@ class _Builder:
             if "compare" in fields
             else table.compare
         )
-        if "correlate" in fields:
-            self.r.sequence(fields["correlate"], f"{path}.correlate")
+        correlate = self.correlations(
+            fields.get("correlate"),
+            f"{path}.correlate",
+            match,
+            table.correlations,
+            table.correlation_uses,
+        )
+        noise = self.noise(fields.get("compare"), f"{path}.compare.noise")
         if "rollout" in fields:
             self.r.mapping(fields["rollout"], f"{path}.rollout", set())
         if match is None or duplicate:
             return None
         return Route(
-            route_id, match, mode, new, shadow, canary, fallback, compare, node.start_mark.line + 1
-        )
+            route_id, match, mode, new, shadow, canary, fallback, compare,
+            node.start_mark.line + 1, correlate, noise,
+        )  # fmt: skip
 
     def match(self, node: yaml.Node, path: str) -> Match | None:
         fields = self.r.mapping(node, path, MATCH_KEYS)
@@ -426,7 +203,7 @@ class _Builder:
         if node is None:
             return {}
         out = {}
-        for key, value in self.r.mapping(node, path, _any_keys(node)).items():
+        for key, value in self.r.mapping(node, path, any_keys(node)).items():
             text = self.r.string(value, f"{path}.{key}")
             if text is not None:
                 out[key.lower() if lower else key] = text
@@ -478,19 +255,17 @@ class _Builder:
         return CanaryOptions(percent, sticky)
 
 
-def _any_keys(node: yaml.Node) -> set[str]:
-    return {str(k.value) for k, _ in node.value} if isinstance(node, yaml.MappingNode) else set()
-
-
 @dataclass
 class _TableParts:
     backends: dict[str, Backend]
     shadow: ShadowOptions
     compare: CompareRules
+    correlations: Library = field(default_factory=dict)
+    correlation_uses: dict[str, list[Match]] = field(default_factory=dict)
     seen_ids: dict[str, int] = field(default_factory=dict)
 
 
-def _unreachable(reader: _Reader, routes: list[tuple[int, Route]]) -> None:
+def _unreachable(reader: Reader, routes: list[tuple[int, Route]]) -> None:
     for n, (i, later) in enumerate(routes):
         for _, earlier in routes[:n]:
             if earlier.match.covers(later.match):
@@ -508,7 +283,7 @@ def _unreachable(reader: _Reader, routes: list[tuple[int, Route]]) -> None:
 
 def parse(text: str, *, source: str = "routes.yaml", env: Mapping[str, str]) -> RouteTable:
     """Parse and check routes.yaml; raise ConfigError listing every located problem."""
-    reader = _Fields(source, env)
+    reader = Reader(source, env)
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
@@ -557,7 +332,7 @@ def parse(text: str, *, source: str = "routes.yaml", env: Mapping[str, str]) -> 
         else CompareRules()
     )
     max_body = reader.int_field(defaults, "max_body_bytes", "defaults", 1, 1 << 34, 1024 * 1024)
-    parts = _TableParts(backends, shadow, compare)
+    parts = _TableParts(backends, shadow, compare, builder.library(fields.get("correlations")))
     route_nodes = reader.sequence(fields["routes"], "routes") if "routes" in fields else []
     indexed = [
         (i, r)
@@ -565,6 +340,7 @@ def parse(text: str, *, source: str = "routes.yaml", env: Mapping[str, str]) -> 
         if (r := builder.route(node, i, parts)) is not None
     ]
     _unreachable(reader, indexed)
+    builder.library_params(parts.correlations, parts.correlation_uses)
     routes = [r for _, r in indexed]
     if reader.problems:
         raise ConfigError(sorted(reader.problems, key=lambda p: (p.line, p.path)))

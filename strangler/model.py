@@ -169,6 +169,35 @@ class CompareRules:
 
 
 @dataclass(frozen=True, slots=True)
+class Correlation:
+    """An id that legacy and the new backend mint differently (a cart's masked id, item ids).
+
+    `source` says where a creating response carries it: () for the whole body (a JSON scalar,
+    e.g. the masked id POST guest-carts answers), else the JSON keys down to it
+    (("item_id",)). `on_method`/`on_path` restrict which requests create it. `param` is the
+    path parameter that carries it in later requests; `fields` are the JSON keys that carry it
+    in request and response bodies (the proxy rewrites requests and compares responses modulo
+    the legacy -> new mapping there).
+    """
+
+    id: str
+    source: tuple[str, ...]
+    on_method: str | None = None
+    on_path: PathTemplate | None = None
+    param: str | None = None
+    fields: tuple[str, ...] = ()
+    ttl_s: float = 3600.0
+
+
+@dataclass(frozen=True, slots=True)
+class NoiseOptions:
+    """Diffy-style noise learning: a second legacy call on a sample of shadowed reads."""
+
+    sample: float = 0.0  # fraction of shadowed idempotent requests also sent to legacy again
+    per_minute: int = 60  # at most this many extra legacy calls per minute for the route
+
+
+@dataclass(frozen=True, slots=True)
 class Route:
     id: str
     match: Match
@@ -179,6 +208,8 @@ class Route:
     fallback: Fallback = Fallback.NONE
     compare: CompareRules = CompareRules()
     line: int = 0  # where the route is defined in routes.yaml
+    correlate: tuple[Correlation, ...] = ()
+    noise: NoiseOptions = NoiseOptions()
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +256,7 @@ class Decision:
     params: Mapping[str, str] = field(default_factory=dict)
     bucket: float | None = None  # the canary bucket of this request (None: not a canary route)
     shadow_timeout_ms: int = 2000
+    route: Route | None = None  # the matched route (None: the default)
 
 
 @dataclass(frozen=True, slots=True)

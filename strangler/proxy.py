@@ -127,6 +127,7 @@ class Proxy:
         rng: Callable[[], float] | None = None,
         clock: Callable[[], float] = time.monotonic,
         access_log: AccessLog | None = None,
+        on_request: Callable[[str], None] | None = None,
     ) -> None:
         self.runtime = runtime
         self.upstream = upstream
@@ -137,6 +138,7 @@ class Proxy:
         self.rng = rng or _ids.random
         self.clock = clock
         self.access_log = access_log
+        self.on_request = on_request  # called with the route id of every request (traffic)
         self.in_flight = 0
         self._children: dict[tuple[str, ...], tuple[Any, Any]] = {}
 
@@ -178,6 +180,8 @@ class Proxy:
         mode = decision.mode.value if decision else "none"
         backend = decision.primary.name if decision else "none"
         self._count(route_id, mode, backend, response.status, elapsed)
+        if self.on_request is not None:
+            self.on_request(route_id)
         if self.access_log is not None:
             shadow = decision.shadow.name if decision and decision.shadow else None
             self.access_log.request(

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 from http.cookies import CookieError, SimpleCookie
+from typing import Any
 
 from strangler.model import (
     WRITE_METHODS,
@@ -73,35 +74,26 @@ def decide(r: Route, meta: RequestMeta, table: RouteTable, params: dict[str, str
     """The decision for a request already matched to route `r`."""
     legacy = table.backend(table.default_backend)
     new = table.backends.get(r.new) if r.new else None
-    fallback = legacy if r.fallback is Fallback.LEGACY else None
+    common: dict[str, Any] = {
+        "rules": r.compare,
+        "params": params,
+        "route": r,
+        "shadow_timeout_ms": r.shadow.timeout_ms,
+    }
     if new is None or r.mode is Mode.LEGACY:
-        return Decision(r.id, Mode.LEGACY, legacy, rules=r.compare, params=params)
+        return Decision(r.id, Mode.LEGACY, legacy, **common)
+    fallback = legacy if r.fallback is Fallback.LEGACY else None
     if r.mode is Mode.SHADOW:
         wanted = meta.sample < r.shadow.sample
         allowed = meta.method not in WRITE_METHODS or r.shadow.writes
-        return Decision(
-            r.id,
-            Mode.SHADOW,
-            legacy,
-            new if wanted and allowed else None,
-            rules=r.compare,
-            params=params,
-        )
+        shadow = new if wanted and allowed else None
+        return Decision(r.id, Mode.SHADOW, legacy, shadow, **common)
     if r.mode is Mode.CANARY:
         key = sticky_key(r.canary.sticky, meta, params)
         bucket = bucket_of(key) if key is not None else meta.sample
-        if bucket < r.canary.percent / 100:
-            return Decision(
-                r.id,
-                Mode.CANARY,
-                new,
-                fallback=fallback,
-                rules=r.compare,
-                params=params,
-                bucket=bucket,
-            )
-        return Decision(r.id, Mode.CANARY, legacy, rules=r.compare, params=params, bucket=bucket)
-    return Decision(r.id, Mode.NEW, new, fallback=fallback, rules=r.compare, params=params)
+        side, fallback = (new, fallback) if bucket < r.canary.percent / 100 else (legacy, None)
+        return Decision(r.id, Mode.CANARY, side, fallback=fallback, bucket=bucket, **common)
+    return Decision(r.id, Mode.NEW, new, fallback=fallback, **common)
 
 
 def route(meta: RequestMeta, table: RouteTable) -> Decision:

@@ -30,6 +30,7 @@ from strangler.flagstore import FlagStore
 from strangler.flagstore.open import open_store
 from strangler.httpserver import HttpServer
 from strangler.metrics import Metrics
+from strangler.noise import Budgets
 from strangler.proxy import Proxy
 from strangler.reload import ReloadOutcome, reload_file, watch_file
 from strangler.runtime import Runtime
@@ -38,6 +39,9 @@ from strangler.shadow import ShadowRunner
 from strangler.sinks import Fanout
 from strangler.sinks.log import LogSink
 from strangler.sinks.metrics import MetricsSink
+from strangler.sinks.store import StoreSink
+from strangler.store import DivergenceStore
+from strangler.store.open import open_divergence_store
 from strangler.upstream import Upstream
 
 log = structlog.get_logger("strangler.server")
@@ -62,9 +66,24 @@ class Server:
         self.runtime = Runtime(table, await self.store.load())
         self.runtime.listeners.append(self.metrics.observe_runtime)
         self.metrics.observe_runtime(self.runtime)
-        sink = Fanout([MetricsSink(self.metrics), LogSink()])
+        self.divergences: DivergenceStore = open_divergence_store(
+            s.divergences_url,
+            max_records=s.divergence_max_records,
+            max_age_s=s.divergence_max_age_s,
+        )
+        self.store_sink = StoreSink(
+            self.divergences,
+            sample=s.divergence_sample,
+            per_route_per_minute=s.divergence_per_route_per_minute,
+            registry=self.metrics.registry,
+        )
+        sink = Fanout([MetricsSink(self.metrics), LogSink(), self.store_sink])
         self.shadow = ShadowRunner(
-            self.upstream, sink, max_in_flight=table.max_in_flight, breakers=self.breakers
+            self.upstream,
+            sink,
+            max_in_flight=table.max_in_flight,
+            breakers=self.breakers,
+            budgets=Budgets(s.noise_budget_per_minute),
         )
         self.runtime.listeners.append(self._resize_shadow_pool)
         self.proxy = Proxy(
@@ -75,6 +94,7 @@ class Server:
             self.breakers,
             token_key=s.token_key,
             access_log=AccessLog() if s.access_log else None,
+            on_request=self.store_sink.count_request,
         )
         self.listener = HttpServer(
             self.proxy.handle,
@@ -88,6 +108,8 @@ class Server:
             self.metrics,
             s,
             reload=lambda: reload_file(self.runtime, s.routes_path, self.env, "api"),
+            divergences=self.divergences,
+            stats_source=self.store_sink,
         )
         admin_runner = web.AppRunner(admin, handle_signals=False, access_log=None)
         await admin_runner.setup()
@@ -98,6 +120,7 @@ class Server:
                 watch_file(s.routes_path, s.watch_interval_s, lambda: self.reload("file"))
             )
         )
+        self.tasks.append(asyncio.create_task(self.store_sink.run(), name="strangler-divergences"))
         log.info(
             "proxy_started",
             port=s.port,
@@ -135,6 +158,7 @@ class Server:
         # stop accepting; in-flight requests finish; then the shadow copies they started
         await self.listener.shutdown(self.settings.drain_timeout_s)
         dropped = await self.shadow.drain(self.settings.drain_timeout_s)
+        await self.store_sink.close()  # the last examples and counts reach the store
         for runner in self.runners:
             await runner.cleanup()
         for task in self.tasks:
@@ -142,6 +166,7 @@ class Server:
         await asyncio.gather(*self.tasks, return_exceptions=True)
         await self.upstream.close()
         await self.store.close()
+        await self.divergences.close()
         log.info(
             "proxy_stopped",
             shadow_dropped_on_drain=dropped,

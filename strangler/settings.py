@@ -31,6 +31,12 @@ class Settings:
     breaker_failures: int = 5  # consecutive failures that open a backend's circuit
     breaker_cooldown_s: float = 10.0  # how long it stays open before a probe
     actor: str = "admin-api"
+    divergences_url: str = "sqlite:///strangler-divergences.db"  # or redis://host:port/db
+    divergence_max_records: int = 100_000  # the store keeps at most this many examples ...
+    divergence_max_age_s: float = 7 * 24 * 3600  # ... none older than this
+    divergence_sample: float = 1.0  # fraction of (capped) mismatches kept as examples
+    divergence_per_route_per_minute: int = 30  # examples kept per route and minute, at most
+    noise_budget_per_minute: float = 600.0  # extra legacy calls for noise learning, all routes
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -51,9 +57,35 @@ class Settings:
                 watch_interval_s=float(env.get("STRANGLER_WATCH_INTERVAL", "1")),
                 breaker_failures=int(env.get("STRANGLER_BREAKER_FAILURES", "5")),
                 breaker_cooldown_s=float(env.get("STRANGLER_BREAKER_COOLDOWN", "10")),
+                divergences_url=env.get(
+                    "STRANGLER_DIVERGENCES", "sqlite:///strangler-divergences.db"
+                ),
+                divergence_max_records=int(env.get("STRANGLER_DIVERGENCE_MAX_RECORDS", "100000")),
+                divergence_max_age_s=float(env.get("STRANGLER_DIVERGENCE_MAX_AGE_DAYS", "7"))
+                * 24
+                * 3600,
+                divergence_sample=float(env.get("STRANGLER_DIVERGENCE_SAMPLE", "1")),
+                divergence_per_route_per_minute=int(
+                    env.get("STRANGLER_DIVERGENCE_PER_ROUTE_PER_MINUTE", "30")
+                ),
+                noise_budget_per_minute=float(env.get("STRANGLER_NOISE_BUDGET", "600")),
             )
         except ValueError as exc:
             raise SettingsError(f"bad numeric STRANGLER_* setting: {exc}") from None
+        if not 0.0 <= settings.divergence_sample <= 1.0:
+            sample = settings.divergence_sample
+            raise SettingsError(f"STRANGLER_DIVERGENCE_SAMPLE must be within [0, 1], got {sample}")
+        for name, value in (
+            ("STRANGLER_DIVERGENCE_MAX_RECORDS", settings.divergence_max_records),
+            ("STRANGLER_DIVERGENCE_MAX_AGE_DAYS", settings.divergence_max_age_s),
+            ("STRANGLER_DIVERGENCE_PER_ROUTE_PER_MINUTE", settings.divergence_per_route_per_minute),
+        ):
+            if value <= 0:
+                raise SettingsError(f"{name} must be positive, got {value}")
+        if settings.noise_budget_per_minute < 0:
+            raise SettingsError(
+                f"STRANGLER_NOISE_BUDGET must be >= 0, got {settings.noise_budget_per_minute}"
+            )
         return settings
 
     def require_admin_token(self) -> str:

@@ -8,10 +8,12 @@ the benches all use it, so the README's first command cannot drift from what is 
                         │ admin API (127.0.0.1)   candidate  ◄── shadow / canary copies
                         └─ flags: SQLite in the scratch folder
 
-Until the new services exist, a second legacy process over the same database ("candidate")
-stands in as the `catalog` and `cart` backends, so shadow and canary have something real to
-answer. The description of the running stack — URLs, ports, credentials, pids — is written as
-JSON to `stack.json`; secrets (the token signing key, the admin token) go to 0600 files beside
+Until the new services exist, a second legacy process ("candidate") on a database of its own
+(the same catalog; its carts, lines and addresses numbered from CANDIDATE_ID_OFFSET, so every
+id a cart flow mints differs from legacy's as it will with the new cart service) stands in as
+the `catalog` and `cart` backends, so shadow and canary have something real to answer. The
+description of the running stack — URLs, ports, credentials, pids — is written as JSON to
+`stack.json`; secrets (the token signing key, the admin token) go to 0600 files beside
 it, never into the JSON or the logs.
 """
 
@@ -29,11 +31,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from legacy_adapters.loader.load import LoadReport
 from scripts.stack import catalog as catalogs
 from scripts.stack import paths
 from scripts.stack.servers import MariaDB, free_port, spawn, terminate, wait_until
 
 DATABASE = "magento"
+CANDIDATE_DATABASE = "candidate"
+CANDIDATE_ID_OFFSET = 1_000_000
+ID_TABLES = ("quote", "quote_item", "quote_address", "quote_id_mask")
+SAMPLE_FLIPS = {  # route -> why the demo shadows it (made once; flips survive restarts)
+    "catalog-product": "demo: compare the candidate catalog with legacy on every read",
+    "guest-cart-create": "demo: shadow whole guest-cart flows, ids correlated",
+    "guest-cart-item": "demo: shadow whole guest-cart flows, ids correlated",
+    "guest-cart": "demo: shadow whole guest-cart flows, ids correlated",
+}
 Say = Callable[[str], None]
 
 
@@ -115,16 +127,11 @@ class Stack:
         self.mariadb = MariaDB(self.scratch / "mariadb").start()
         choice = catalogs.choose(self.sample_data, self.scratch)
         self.say(f"stack: catalog: {choice.note}")
-        report = catalogs.load_into(
-            self.mariadb.address, DATABASE, choice.catalog, progress=self._progress
-        )
-        self.say(
-            f"stack: loaded {report.products_in_files} products "
-            f"({report.products_inserted} new, {report.products_existing} already there), "
-            f"{report.warning_count} warnings, in {report.elapsed_s:.1f}s"
-        )
-        legacy = self._start(self._legacy("legacy"))
-        candidate = self._start(self._legacy("candidate"))
+        report = self._load(DATABASE, choice)
+        self._load(CANDIDATE_DATABASE, choice)
+        self._prepare_candidate()
+        legacy = self._start(self._legacy("legacy", DATABASE))
+        candidate = self._start(self._legacy("candidate", CANDIDATE_DATABASE))
         proxy = self._start(self._proxy(legacy, candidate))
         flips = self._sample_flips(proxy) if self.sample_flips else []
         self.info = self._describe(
@@ -132,6 +139,31 @@ class Stack:
         )
         self.stack_file.write_text(json.dumps(self.info, indent=2) + "\n")
         return self
+
+    def _load(self, database: str, choice: catalogs.CatalogChoice) -> LoadReport:
+        assert self.mariadb is not None
+        report = catalogs.load_into(
+            self.mariadb.address, database, choice.catalog, progress=self._progress
+        )
+        self.say(
+            f"stack: {database}: loaded {report.products_in_files} products "
+            f"({report.products_inserted} new, {report.products_existing} already there), "
+            f"{report.warning_count} warnings, in {report.elapsed_s:.1f}s"
+        )
+        return report
+
+    def _prepare_candidate(self) -> None:
+        """Number the candidate's carts apart from legacy's, and give its products legacy's
+        timestamps (a migration copies them; two loads would stamp two clocks). Idempotent."""
+        assert self.mariadb is not None
+        with self.mariadb.address.connect(CANDIDATE_DATABASE) as conn, conn.cursor() as cursor:
+            for table in ID_TABLES:
+                cursor.execute(f"ALTER TABLE `{table}` AUTO_INCREMENT = {CANDIDATE_ID_OFFSET}")
+            cursor.execute(
+                f"UPDATE `{CANDIDATE_DATABASE}`.catalog_product_entity c"
+                f" JOIN `{DATABASE}`.catalog_product_entity l ON l.sku = c.sku"
+                " SET c.created_at = l.created_at, c.updated_at = l.updated_at"
+            )
 
     def _progress(self, stage: str, done: int, total: int) -> None:
         self.say(f"stack: loading {stage}: {done}/{total}")
@@ -141,7 +173,7 @@ class Stack:
         self.services.append(service.start(self.scratch))
         return service
 
-    def _legacy(self, name: str) -> Service:
+    def _legacy(self, name: str, database: str) -> Service:
         assert self.mariadb is not None
         port = free_port()
         address = self.mariadb.address
@@ -150,7 +182,7 @@ class Stack:
             "MAGENTO_DB_PORT": str(address.port),
             "MAGENTO_DB_USER": address.user,
             "MAGENTO_DB_PASSWORD": address.password,
-            "MAGENTO_DB_NAME": DATABASE,
+            "MAGENTO_DB_NAME": database,
             "LEGACY_HOST": "127.0.0.1",
             "LEGACY_PORT": str(port),
             "STRANGLER_TOKEN_KEY": _secret(self.scratch / "token.key"),
@@ -175,6 +207,7 @@ class Stack:
             "STRANGLER_ADMIN_TOKEN": _secret(self.scratch / "admin.token", 32),
             "STRANGLER_TOKEN_KEY": _secret(self.scratch / "token.key"),
             "STRANGLER_FLAGS": f"sqlite:///{self.scratch / 'flags.db'}",
+            "STRANGLER_DIVERGENCES": f"sqlite:///{self.scratch / 'divergences.db'}",
             "LEGACY_URL": legacy.url,
             "CATALOG_URL": candidate.url,
             "CART_URL": candidate.url,
@@ -189,23 +222,19 @@ class Stack:
         )
 
     def _sample_flips(self, proxy: Service) -> list[dict[str, Any]]:
-        """Put the product route in shadow mode (once: a flip survives restarts)."""
+        """Shadow the product and guest-cart routes (once each: a flip survives restarts)."""
         token = _secret(self.scratch / "admin.token", 32)
         routes = http_json(f"{self.admin_url}/routes", token=token)
-        flipped = {r["id"]: r for r in routes["routes"] if r["source"] == "flip"}
-        if "catalog-product" not in flipped:
-            http_json(
-                f"{self.admin_url}/flips",
-                method="POST",
-                token=token,
-                body={
-                    "route": "catalog-product",
-                    "mode": "shadow",
-                    "actor": "make demo",
-                    "reason": "demo: compare the candidate catalog with legacy on every read",
-                },
-            )
-            routes = http_json(f"{self.admin_url}/routes", token=token)
+        flipped = {r["id"] for r in routes["routes"] if r["source"] == "flip"}
+        for route, reason in SAMPLE_FLIPS.items():
+            if route not in flipped:
+                http_json(
+                    f"{self.admin_url}/flips",
+                    method="POST",
+                    token=token,
+                    body={"route": route, "mode": "shadow", "actor": "make demo", "reason": reason},
+                )
+        routes = http_json(f"{self.admin_url}/routes", token=token)
         return list(routes["routes"])
 
     def _describe(
@@ -225,6 +254,7 @@ class Stack:
                 "port": self.mariadb.address.port,
                 "user": self.mariadb.address.user,
                 "database": DATABASE,
+                "candidate_database": CANDIDATE_DATABASE,
                 "pid": self.mariadb.pid,
             },
             "proxy": {
@@ -233,6 +263,8 @@ class Stack:
                 "admin": self.admin_url,
                 "admin_token_file": str(self.scratch / "admin.token"),
                 "metrics": f"{self.admin_url}/metrics",
+                "dashboard": f"{self.admin_url}/dashboard",
+                "divergences": str(self.scratch / "divergences.db"),
                 "routes": str(paths.REPO_ROOT / "routes.yaml"),
                 "log": str(self.scratch / "proxy.log"),
                 "pid": _pid(proxy),

@@ -35,6 +35,7 @@ class ShadowResult:
     request_body: bytes = b""
     legacy: Observed | None = None
     new: Observed | None = None
+    noise: tuple[str, ...] = ()  # paths whose differences were excused as learned noise
 
 
 class Sink(Protocol):

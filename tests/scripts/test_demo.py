@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -76,6 +77,19 @@ def test_demo_comes_up_serves_and_stops_on_ctrl_c(tmp_path: Path) -> None:
         routes = _call(f"{info['proxy']['admin']}/routes", token=admin_token)
         modes = {r["id"]: (r["effective_mode"], r["source"]) for r in routes["routes"]}
         assert modes["catalog-product"] == ("shadow", "flip")  # the demo's sample flip
+
+        # the main job: traffic shadowed, and the planted price bug found (and only it)
+        def product_divergences() -> list[Any]:
+            url = f"{info['proxy']['admin']}/divergences?route=catalog-product"
+            return list(_call(url, token=admin_token)["divergences"])
+
+        wait_until(
+            lambda: product_divergences() != [], what="the planted divergence", deadline_s=60
+        )
+        # every divergence is the planted one (this test's own product read may be one too)
+        planted = {(d["path"], tuple(x["path"] for x in d["differences"]))
+                   for d in product_divergences()}  # fmt: skip
+        assert len(planted) == 1 and next(iter(planted))[1] == ("$.price",), planted
         metrics = urllib.request.urlopen(info["proxy"]["metrics"], timeout=10).read().decode()
         assert 'strangler_requests_total{backend="legacy"' in metrics
         for secret_file in (Path(info["token_key_file"]), Path(info["proxy"]["admin_token_file"])):
@@ -97,6 +111,11 @@ def test_demo_comes_up_serves_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     text = output.decode(errors="replace")
     assert proc.returncode == 0, text
     assert "strangler demo is up" in text and rest in text
+    summary = re.search(r"catalog-product +shadowed +(\d+) +match +(\d+) +mismatch +(\d+)", text)
+    assert summary is not None, text
+    shadowed, matched, mismatched = map(int, summary.groups())
+    assert shadowed >= 40 and mismatched in (1, 2), summary.group(0)  # 2: this test's read
+    assert matched == shadowed - mismatched, summary.group(0)
     assert "Traceback" not in text
     wait_until(
         lambda: not any(_alive(pid) for pid in pids), what="stack processes exit", deadline_s=60

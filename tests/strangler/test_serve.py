@@ -67,6 +67,7 @@ def serve(tmp: Path, routes: Path, flags_url: str, token: str, name: str) -> Ser
         "STRANGLER_ADMIN_PORT": str(admin_port),
         "STRANGLER_ADMIN_TOKEN": token,
         "STRANGLER_FLAGS": flags_url,
+        "STRANGLER_DIVERGENCES": f"sqlite:///{tmp / f'{name}-divergences.db'}",
         "STRANGLER_WATCH_INTERVAL": "0.2",
         "STRANGLER_DRAIN_TIMEOUT": "10",
     }
@@ -236,6 +237,7 @@ async def test_serve_refuses_to_start_without_a_token_or_with_a_bad_file(
         "STRANGLER_ADMIN_PORT": str(free_port()),
         "STRANGLER_ADMIN_TOKEN": "" if problem == "missing-token" else "t" * 32,
         "STRANGLER_FLAGS": f"sqlite:///{tmp_path / 'flags.db'}",
+        "STRANGLER_DIVERGENCES": f"sqlite:///{tmp_path / 'divergences.db'}",
     }
     result = await asyncio.to_thread(
         subprocess.run,
@@ -250,3 +252,51 @@ async def test_serve_refuses_to_start_without_a_token_or_with_a_bad_file(
     expected = "STRANGLER_ADMIN_TOKEN" if problem == "missing-token" else "routes.yaml:1: version"
     assert expected in result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
+
+
+SHADOWED = """
+- id: product
+  match: {methods: [GET], path: "/rest/V1/products/{sku}"}
+  new: new
+  mode: shadow
+"""
+
+
+async def test_a_divergence_reaches_the_store_and_the_dashboard_redacted(
+    make_backend: Any, tmp_path: Path
+) -> None:
+    """The whole path in a real process: copy, compare, redact, store, serve on the admin API."""
+    legacy = await make_backend("legacy", body=b'{"sku":"x","price":34,"email":"jane@example.com"}')
+    new = await make_backend("new", body=b'{"sku":"x","price":35,"email":"jane@example.com"}')
+    routes = tmp_path / "routes.yaml"
+    routes.write_text(routes_yaml({"legacy": legacy.url, "new": new.url}, SHADOWED))
+    proxy = serve(tmp_path, routes, f"sqlite:///{tmp_path / 'flags.db'}", "t" * 32, "div")
+    secret = "Bearer " + secrets.token_urlsafe(24)
+    try:
+        async with aiohttp.ClientSession() as http:
+            for _ in range(3):
+                url = f"{proxy.url}/rest/V1/products/x"
+                async with http.get(url, headers={"Authorization": secret}) as response:
+                    assert response.status == 200
+                    assert (await response.json())["price"] == 34  # the client got legacy
+
+        def stored() -> list[Any]:
+            return list(proxy.admin("/divergences?route=product")[1]["divergences"])
+
+        wait_until(lambda: len(stored()) == 3, what="3 stored divergences", deadline_s=DEADLINE_S)
+        record = stored()[0]
+        assert [d["path"] for d in record["differences"]] == ["$.price"]
+        text = json.dumps(proxy.admin(f"/divergences/{record['id']}")[1])
+        assert secret.split()[1] not in text and "jane@example.com" not in text
+        _, stats = proxy.admin("/stats?window=1h")
+        [row] = [r for r in stats["routes"] if r["route_id"] == "product"]
+        assert (row["shadowed"], row["mismatch"]) == (3, 3)
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{proxy.admin_port}/dashboard",
+            headers={"Authorization": f"Bearer {'t' * 32}"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            page = response.read().decode()
+        assert "product" in page and "$.price" in page
+    finally:
+        terminate(proxy.proc)
