@@ -12,14 +12,13 @@ to show; it is idempotent (the candidate's price is set from legacy's, not shift
 
 from __future__ import annotations
 
-import json
 import urllib.parse
-import urllib.request
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
 from scripts.stack.servers import MySQLAddress
+from scripts.stack.stack import http_json
 
 PRICE = """
 SELECT e.sku, d.value AS price FROM catalog_product_entity e
@@ -40,14 +39,7 @@ SET d.value = %s WHERE e.sku = %s AND d.store_id = 0
 
 
 def call(url: str, method: str = "GET", body: Any = None, token: str | None = None) -> Any:
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(url, data=data, method=method)
-    if data is not None:
-        request.add_header("Content-Type", "application/json")
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read())
+    return http_json(url, method=method, token=token, body=body, timeout=30)
 
 
 def inject_price_bug(address: MySQLAddress, legacy_db: str, candidate_db: str) -> str:

@@ -32,6 +32,7 @@ from strangler.settings import Settings
 from strangler.sinks.store import StoreSink
 from strangler.store import DivergenceRecord, MinuteStats, Side
 from strangler.store.sqlite import SqliteDivergenceStore
+from tests.strangler.test_admin import AUTH, ROUTES, TOKEN
 
 NOW = 1_700_000_000.0
 XSS = [
@@ -344,25 +345,6 @@ def test_window_names(window: str, minutes: int | None) -> None:
 
 
 # -- served by the admin app: sign-in, pages, JSON twins ---------------------------------------
-
-TOKEN = "admin-token-for-tests-0123456789"
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
-ROUTES = """\
-version: 1
-backends:
-  legacy:  {url: "http://127.0.0.1:1"}
-  catalog: {url: "http://127.0.0.1:2"}
-routes:
-  - id: product
-    match: {methods: [GET], path: "/rest/V1/products/{sku}"}
-    new: catalog
-    mode: shadow
-  - id: search
-    match: {methods: [GET], path: "/rest/V1/products"}
-    new: catalog
-    mode: canary
-    canary: {percent: 10}
-"""
 
 
 @dataclasses.dataclass

@@ -12,7 +12,12 @@ import pytest
 from scripts.stack.servers import Redis
 from strangler.store import MinuteStats
 from strangler.store.redis import STREAM_ID, RedisDivergenceStore
-from tests.strangler.store.test_sqlite_store import record, stats, without_id
+from tests.strangler.store.test_sqlite_store import (
+    recent_is_newest_first_filtered_and_paged,
+    record,
+    stats,
+    without_id,
+)
 
 # Stream ids come from the server's clock, and stats hashes expire relative to it: the store's
 # clock is the real one, read once, so nothing here depends on how long a test takes.
@@ -46,22 +51,7 @@ async def test_get_of_an_unknown_or_malformed_id_is_none(
 
 
 async def test_recent_is_newest_first_filtered_and_paged(store: RedisDivergenceStore) -> None:
-    start = NOW - 20  # examples are written a little after they happened
-    batch = [
-        record("product" if i % 2 else "cart", at=start + i, request_id=f"r{i}") for i in range(10)
-    ]
-    await store.add(batch[:5], [])
-    await store.add(batch[5:], [])
-    newest = await store.recent(limit=3)
-    assert [r.request_id for r in newest] == ["r9", "r8", "r7"]
-    products = await store.recent("product")
-    assert [r.request_id for r in products] == ["r9", "r7", "r5", "r3", "r1"]
-    page2 = await store.recent("product", limit=2, before_id=products[1].id)
-    assert [r.request_id for r in page2] == ["r5", "r3"]
-    recent_carts = await store.recent("cart", since=start + 5)
-    assert [r.request_id for r in recent_carts] == ["r8", "r6"]
-    assert await store.recent("nope") == []
-    assert await store.recent(before_id="garbage") == []
+    await recent_is_newest_first_filtered_and_paged(store, NOW - 20)  # written a little after
 
 
 async def test_counts_add_up_per_minute_with_fields(

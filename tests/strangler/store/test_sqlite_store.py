@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from strangler.errors import SettingsError
-from strangler.store import DivergenceRecord, MinuteStats, Side
+from strangler.store import DivergenceRecord, DivergenceStore, MinuteStats, Side
 from strangler.store.open import DEFAULT_URL, open_divergence_store
 from strangler.store.redis import RedisDivergenceStore
 from strangler.store.sqlite import SqliteDivergenceStore, recent_sql
@@ -80,9 +80,10 @@ async def test_get_of_an_unknown_or_malformed_id_is_none(
     assert await store.get(record_id) is None
 
 
-async def test_recent_is_newest_first_filtered_and_paged(store: SqliteDivergenceStore) -> None:
+async def recent_is_newest_first_filtered_and_paged(store: DivergenceStore, start: float) -> None:
+    """The contract of `recent()`, checked on every store implementation."""
     batch = [
-        record("product" if i % 2 else "cart", at=NOW + i, request_id=f"r{i}") for i in range(10)
+        record("product" if i % 2 else "cart", at=start + i, request_id=f"r{i}") for i in range(10)
     ]
     await store.add(batch[:5], [])
     await store.add(batch[5:], [])
@@ -92,10 +93,14 @@ async def test_recent_is_newest_first_filtered_and_paged(store: SqliteDivergence
     assert [r.request_id for r in products] == ["r9", "r7", "r5", "r3", "r1"]
     page2 = await store.recent("product", limit=2, before_id=products[1].id)
     assert [r.request_id for r in page2] == ["r5", "r3"]
-    recent_carts = await store.recent("cart", since=NOW + 5)
+    recent_carts = await store.recent("cart", since=start + 5)
     assert [r.request_id for r in recent_carts] == ["r8", "r6"]
     assert await store.recent("nope") == []
     assert await store.recent(before_id="garbage") == []
+
+
+async def test_recent_is_newest_first_filtered_and_paged(store: SqliteDivergenceStore) -> None:
+    await recent_is_newest_first_filtered_and_paged(store, NOW)
 
 
 async def test_counts_add_up_across_batches_and_stores(
