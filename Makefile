@@ -34,7 +34,7 @@ lint: $(STAMP)
 	@$(VENV)/bin/ruff format --check .
 
 typecheck: $(STAMP)
-	@$(VENV)/bin/mypy strangler legacy_adapters scripts
+	@$(VENV)/bin/mypy strangler legacy_adapters new_services scripts bench
 
 clean:
 	rm -rf .run .pytest_cache .mypy_cache .ruff_cache
