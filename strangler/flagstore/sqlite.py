@@ -29,6 +29,7 @@ import structlog
 from strangler.flags import KILL_SWITCH, FlagState, Flip, Override
 from strangler.flagstore import OnChange
 from strangler.model import Mode
+from strangler.sqlite_wal import enable_wal
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS overrides (
@@ -143,7 +144,7 @@ class SqliteFlagStore:
         )
         if not self._schema_ready:
             try:
-                conn.execute("PRAGMA journal_mode=WAL")
+                enable_wal(conn, BUSY_TIMEOUT_S)
                 conn.executescript(SCHEMA)
             except sqlite3.Error:
                 conn.close()

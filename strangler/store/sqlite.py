@@ -32,6 +32,7 @@ from typing import Any, TypeVar
 
 import orjson
 
+from strangler.sqlite_wal import enable_wal
 from strangler.store import DivergenceRecord, MinuteStats
 
 T = TypeVar("T")
@@ -177,7 +178,7 @@ class SqliteDivergenceStore:
             conn.execute("PRAGMA synchronous=NORMAL")  # WAL: durable at checkpoints, fast
             with self._lock:
                 if not self._schema_ready:
-                    conn.execute("PRAGMA journal_mode=WAL")
+                    enable_wal(conn, BUSY_TIMEOUT_S)
                     conn.executescript(SCHEMA)
                     self._schema_ready = True
                 self._connections.append(conn)
