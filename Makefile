@@ -25,6 +25,8 @@ bench: servers
 	@$(PYTHON) -m bench.flag_propagation
 	@$(PYTHON) -m bench.compare
 	@$(PYTHON) -m bench.dashboard
+	@$(PYTHON) -m bench.catalog
+	@$(PYTHON) -m bench.etl
 
 bench-smoke: servers
 	@$(PYTHON) -m pytest -m slow tests/bench

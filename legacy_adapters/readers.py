@@ -8,6 +8,7 @@ flat however large the catalog is.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import Any, TypeVar
 
@@ -16,7 +17,7 @@ import pymysql.cursors
 
 from legacy_adapters import mapping, plans
 from legacy_adapters.plans import catalog as catalog_plans
-from legacy_adapters.records import Category, Product
+from legacy_adapters.records import Category, Product, Store
 from legacy_adapters.sql import catalog as sql
 
 T = TypeVar("T")
@@ -117,3 +118,67 @@ def categories(
     return run(
         conn, catalog_plans.categories_plan(store_id=store_id, website_id=website_id, meta=meta)
     )
+
+
+# ---------------------------------------------------------------- ETL: incremental runs
+
+
+def stores(conn: pymysql.Connection[Any]) -> list[Store]:
+    """Every store view (store 0, admin, included), by id."""
+    with conn.cursor(pymysql.cursors.DictCursor) as cursor:
+        cursor.execute(sql.STORES)
+        rows = cursor.fetchall()
+    return [
+        Store(
+            store_id=int(r["store_id"]),
+            code=r["code"],
+            website_id=int(r["website_id"]),
+            group_id=int(r["group_id"]),
+            name=r["name"],
+            is_active=bool(r["is_active"]),
+        )
+        for r in rows
+    ]
+
+
+def product_ids_since(
+    conn: pymysql.Connection[Any], *, after: int, since: dt.datetime | None, limit: int
+) -> list[int]:
+    """Up to `limit` product ids > `after` updated at or after `since` (None: any), in order."""
+    with conn.cursor(pymysql.cursors.DictCursor) as cursor:
+        cursor.execute(sql.PRODUCT_IDS_SINCE, (after, since, since, limit))
+        return [int(r["entity_id"]) for r in cursor.fetchall()]
+
+
+def product_count_since(
+    conn: pymysql.Connection[Any], *, after: int, since: dt.datetime | None
+) -> int:
+    with conn.cursor(pymysql.cursors.DictCursor) as cursor:
+        cursor.execute(sql.PRODUCT_COUNT_SINCE, (after, since, since))
+        row = cursor.fetchone()
+    return int(row["n"]) if row else 0
+
+
+def product_max_updated_at(conn: pymysql.Connection[Any]) -> dt.datetime | None:
+    with conn.cursor(pymysql.cursors.DictCursor) as cursor:
+        cursor.execute(sql.PRODUCT_MAX_UPDATED_AT)
+        row = cursor.fetchone()
+    value = row["updated_at"] if row else None
+    return value if isinstance(value, dt.datetime) else None
+
+
+def iter_product_link_signatures(
+    conn: pymysql.Connection[Any],
+) -> Iterator[tuple[int, str, str]]:
+    """(entity_id, categories, websites) of every product by id, streamed (unbuffered)."""
+    with conn.cursor(pymysql.cursors.SSCursor) as cursor:
+        cursor.execute(sql.PRODUCT_LINK_SIGNATURES)
+        for entity_id, categories, websites in cursor:
+            yield int(entity_id), categories or "", websites or ""
+
+
+def product_attribute_ids(conn: pymysql.Connection[Any], entity_id: int) -> list[int]:
+    """Attribute ids holding a value for the product in any store, ascending."""
+    with conn.cursor(pymysql.cursors.DictCursor) as cursor:
+        cursor.execute(sql.PRODUCT_ATTRIBUTE_IDS, (entity_id,) * len(sql.VALUE_TABLES))
+        return sorted(int(r["attribute_id"]) for r in cursor.fetchall())

@@ -1,17 +1,18 @@
 """`make demo`: bring the whole system up on embedded defaults and keep it up until Ctrl-C.
 
 The system: a private MariaDB loaded with the Luma catalog (or a generated one when the sample
-data is absent), the Magento-compatible legacy service, a candidate standing in for the new
-services, and the strangler proxy in front on one public port with its admin API, routed by the
-repository's routes.yaml (the product and guest-cart routes are flipped to shadow once, as
-sample flips).
+data is absent), the Magento-compatible legacy service, the new catalog (its database filled
+from legacy by the catalog ETL, the catalog service on it with a private Redis as its cache), a
+candidate standing in for the cart service, and the strangler proxy in front on one public port
+with its admin API, routed by the repository's routes.yaml (which shadows the catalog routes to
+the catalog service; the guest-cart routes are flipped to shadow once, as sample flips).
 
-Then the main job runs once: a storefront's traffic (product reads, whole guest-cart flows)
-goes through the proxy, every answer comes from legacy, every copy is compared with the
-candidate's, and the divergence summary per route is printed — with one deliberate price bug
-planted in the candidate so there is a real divergence to find on the dashboard. The URLs and
-demo credentials are printed and written to `.run/stack.json`; Ctrl-C (or SIGTERM) stops
-everything this command started.
+Then the main job runs once: a storefront's traffic (product reads, searches, category reads,
+whole guest-cart flows) goes through the proxy, every answer comes from legacy, every copy is
+compared with the new side's, and the divergence summary per route is printed. A merchant's
+edit in legacy (one price raised after the ETL ran) makes a real divergence for the dashboard
+until the incremental ETL catches up. The URLs and demo credentials are printed and written to
+`.run/stack.json`; Ctrl-C (or SIGTERM) stops everything this command started.
 """
 
 from __future__ import annotations
@@ -24,9 +25,11 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from scripts.stack import paths, traffic
+from legacy_adapters.magento_app import logs
+from scripts.stack import new_catalog, paths, traffic
 from scripts.stack.servers import wait_until
-from scripts.stack.stack import CANDIDATE_DATABASE, DATABASE, Stack, http_json
+from scripts.stack.services import http_json
+from scripts.stack.stack import DATABASE, Stack
 
 
 def _banner(info: dict[str, Any]) -> str:
@@ -46,6 +49,7 @@ def _banner(info: dict[str, Any]) -> str:
             f"(token: {proxy['admin_token_file']}; metrics: {proxy['metrics']})",
             f"  divergence dashboard      {proxy['dashboard']}?token=<the admin token>",
             f"  legacy Magento (direct)   {legacy['rest']}",
+            f"  new catalog (direct)      {info['services']['catalog']['rest']}",
             f"  admin login               {admin['username']} / {admin['password']}",
             f"  customer login            {creds['customer']['username']} / "
             f"{creds['customer']['password']}",
@@ -80,18 +84,23 @@ def _main_job(stack: Stack) -> str:
         return sum(r["shadowed"] for r in stats().values())
 
     before = compared()  # an earlier run's counts are still in the store's last hour
-    sku = traffic.inject_price_bug(stack.mariadb.address, DATABASE, CANDIDATE_DATABASE)
-    sent = traffic.play(
-        info["proxy"]["rest"], info["credentials"]["admin"], first_sku=sku, progress=stack.say
-    )
-    shadowed = sent["product read"] + sent["cart request"]
+    sku, price = new_catalog.merchant_edit(stack.mariadb.address, DATABASE)
+    rest, admin = info["proxy"]["rest"], info["credentials"]["admin"]
+    sent = traffic.play(rest, admin, first_sku=sku, progress=stack.say)
+    etl = stack.migrate_catalog()  # the new catalog catches up; its cache is invalidated
+    traffic.read_product(rest, sku, traffic.admin_token(rest, admin))
+    shadowed = sum(sent.values()) + 1
     wait_until(
         lambda: compared() >= before + shadowed, what="the demo's comparisons", deadline_s=30
     )
     lines = [
-        f"demo traffic: {sent['product read']} product reads and {sent['cart request']} "
-        f"guest-cart requests through the proxy; the candidate's price of {sku} is planted "
-        "one unit off. Shadow outcomes over the last hour:"
+        f"demo traffic through the proxy: {sent['product read']} product reads, "
+        f"{sent['catalog search']} searches, {sent['category read']} category reads, "
+        f"{sent['cart request']} guest-cart requests.",
+        f"A merchant raised the price of {sku} to {price:.2f} in legacy after the catalog ETL ran:"
+        " the catalog routes diverged on it until the incremental ETL moved "
+        f"{etl.products_written} product(s); the read of {sku} after it matched.",
+        "Shadow outcomes over the last hour:",
     ]
     for route_id, row in sorted(stats().items()):
         if not row["shadowed"]:
@@ -127,9 +136,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-traffic",
         action="store_true",
-        help="only bring the system up: no demo traffic, no planted price bug",
+        help="only bring the system up: no demo traffic, no merchant edit",
     )
     args = parser.parse_args(argv)
+    logs.configure("warning")  # in-process parts (the ETL) log problems only; services log all
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())

@@ -21,7 +21,6 @@ import pymysql
 import pytest
 from aiohttp.test_utils import TestClient
 
-from legacy_adapters import readers
 from legacy_adapters.loader.load import LoadReport
 from legacy_adapters.magento_app.app import make_app
 from legacy_adapters.magento_app.settings import Settings
@@ -34,9 +33,32 @@ DATABASE = "magento"
 
 
 @dataclass(frozen=True)
-class MagentoDb:
+class Database:
+    """A database on the session's MariaDB, and a service's settings for it."""
+
     address: MySQLAddress
     name: str
+
+    def connect(self) -> pymysql.Connection[Any]:
+        """A pymysql connection as the readers use (dict rows, UTC, autocommit)."""
+        return self.address.reader(self.name)
+
+    def db_settings(self, token_key: str, **overrides: Any) -> dict[str, Any]:
+        a = self.address
+        values: dict[str, Any] = {
+            "db_host": a.host,
+            "db_port": a.port,
+            "db_user": a.user,
+            "db_password": a.password,
+            "db_name": self.name,
+            "token_key": token_key,
+            "pool_size": 10,
+        }
+        return {**values, **overrides}
+
+
+@dataclass(frozen=True)
+class MagentoDb(Database):
     report: LoadReport
     choice: catalogs.CatalogChoice
 
@@ -44,28 +66,8 @@ class MagentoDb:
     def is_luma(self) -> bool:
         return self.choice.catalog.name == "luma"
 
-    def connect(self) -> pymysql.Connection[Any]:
-        """A pymysql connection as the readers use (dict rows, UTC, autocommit)."""
-        return readers.connect(
-            host=self.address.host,
-            port=self.address.port,
-            user=self.address.user,
-            password=self.address.password,
-            database=self.name,
-        )
-
     def settings(self, token_key: str, **overrides: Any) -> Settings:
-        values: dict[str, Any] = {
-            "db_host": self.address.host,
-            "db_port": self.address.port,
-            "db_user": self.address.user,
-            "db_password": self.address.password,
-            "db_name": self.name,
-            "token_key": token_key,
-            "pool_size": 10,
-        }
-        values.update(overrides)
-        return Settings(**values)
+        return Settings(**self.db_settings(token_key, **overrides))
 
 
 @pytest.fixture(scope="session")
@@ -107,11 +109,9 @@ def magento_db(mariadb: MariaDB, catalog_choice: catalogs.CatalogChoice) -> Mage
 def fresh_database(mariadb: MariaDB, request: pytest.FixtureRequest) -> Iterator[str]:
     """An empty database of its own for a test that changes catalog rows."""
     name = f"t_{secrets.token_hex(6)}"
-    with mariadb.address.connect() as conn, conn.cursor() as cursor:
-        cursor.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci")
+    mariadb.address.create_database(name)
     yield name
-    with mariadb.address.connect() as conn, conn.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
+    mariadb.address.drop_database(name)
 
 
 @pytest.fixture(scope="session")

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator, Sequence
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import aiomysql
 
 from legacy_adapters.plans import Plan
+from legacy_adapters.records import Store, StoreGroup, Website
+from legacy_adapters.sql import catalog as catalog_sql
 
 T = TypeVar("T")
 Rows = list[dict[str, Any]]
@@ -33,9 +35,36 @@ class QuietCursor(aiomysql.DictCursor):  # type: ignore[misc]
         return None
 
 
+class DbSettings(Protocol):
+    @property
+    def db_host(self) -> str: ...
+    @property
+    def db_port(self) -> int: ...
+    @property
+    def db_user(self) -> str: ...
+    @property
+    def db_password(self) -> str: ...
+    @property
+    def db_name(self) -> str: ...
+    @property
+    def pool_size(self) -> int: ...
+
+
 class Database:
     def __init__(self, pool: aiomysql.Pool) -> None:
         self.pool = pool
+
+    @classmethod
+    async def for_settings(cls, settings: DbSettings) -> Database:
+        """The pool a service's settings describe (legacy's and the catalog's alike)."""
+        return await cls.connect(
+            host=settings.db_host,
+            port=settings.db_port,
+            user=settings.db_user,
+            password=settings.db_password,
+            db=settings.db_name,
+            size=settings.pool_size,
+        )
 
     @classmethod
     async def connect(
@@ -117,3 +146,34 @@ async def drive(cursor: QuietCursor, plan: Plan[T]) -> T:
     except StopIteration as done:
         result: T = done.value
         return result
+
+
+async def load_stores(db: Database) -> tuple[list[Website], list[StoreGroup], list[Store]]:
+    """The store structure from `store_website`, `store_group` and `store` rows."""
+    websites = [
+        Website(int(r["website_id"]), r["code"], r["name"], int(r["default_group_id"]))
+        for r in await db.fetch(catalog_sql.WEBSITES)
+    ]
+    groups = [
+        StoreGroup(
+            int(r["group_id"]),
+            int(r["website_id"]),
+            r["name"],
+            int(r["root_category_id"]),
+            int(r["default_store_id"]),
+            r["code"],
+        )
+        for r in await db.fetch(catalog_sql.STORE_GROUPS)
+    ]
+    stores = [
+        Store(
+            int(r["store_id"]),
+            r["code"],
+            int(r["website_id"]),
+            int(r["group_id"]),
+            r["name"],
+            bool(r["is_active"]),
+        )
+        for r in await db.fetch(catalog_sql.STORES)
+    ]
+    return websites, groups, stores

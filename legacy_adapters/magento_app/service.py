@@ -6,10 +6,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from legacy_adapters.magento_app import scopes
 from legacy_adapters.magento_app.context import Scope
 from legacy_adapters.magento_app.db import Database
+from legacy_adapters.magento_wire import tokens
+from legacy_adapters.magento_wire.tokens import TokenClaims
 from legacy_adapters.mapping import CatalogMeta
 from legacy_adapters.records import Store, StoreGroup, Website
+from legacy_adapters.sql import customer as customer_sql
 
 
 @dataclass(slots=True)
@@ -24,27 +28,25 @@ class Legacy:
 
     @property
     def store_codes(self) -> frozenset[str]:
-        return frozenset(s.code for s in self.stores if s.store_id != 0)
+        return scopes.store_codes(self.stores)
 
     def scope(self, code: str | None) -> Scope:
         """The scope of a store code from the URL (None: the default store view)."""
-        if code == "all":
-            return Scope(0, 0, "admin")
-        default = next((w for w in self.websites if w.default_group_id and w.website_id), None)
-        for store in self.stores:
-            if (
-                code is None
-                and default
-                and store.store_id != 0
-                and store.group_id == default.default_group_id
-            ) or store.code == code:
-                return Scope(store.store_id, store.website_id, store.code)
-        return Scope(1, 1, "default")
+        return scopes.scope(self.websites, self.stores, code)
 
     def root_category_id(self, scope: Scope) -> int:
         """The store group's root category; admin scope sees the whole tree (id 1)."""
-        if scope.is_admin:
-            return 1
-        store = next((s for s in self.stores if s.store_id == scope.store_id), None)
-        group = next((g for g in self.groups if store and g.group_id == store.group_id), None)
-        return group.root_category_id if group else 2
+        return scopes.root_category_id(self.groups, self.stores, scope)
+
+    def claims(self, token: str, now: int) -> TokenClaims | None:
+        return tokens.verify(token, key=self.token_key, now=now)
+
+    async def revoked_before(self, claims: TokenClaims) -> int | None:
+        """The user's token cut-off (`jwt_auth_revoked`), if their tokens were ever revoked."""
+        rows = await self.db.fetch(
+            customer_sql.REVOKED_BEFORE, (int(claims.user_type), claims.user_id)
+        )
+        return int(rows[0]["revoke_before"]) if rows else None
+
+    async def ping(self) -> None:
+        await self.db.fetch("SELECT 1")

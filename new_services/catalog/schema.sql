@@ -109,3 +109,34 @@ CREATE TABLE IF NOT EXISTS etl_state (
   summary text DEFAULT NULL,                  -- JSON: the last run's counts
   PRIMARY KEY (name)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+-- The store structure, copied from Magento's tables of the same names and columns
+-- (new_services/catalog/stores.py: sync_stores). The catalog service reads it at start: store
+-- codes in URLs -> store_id / website_id, and each store group's root category.
+CREATE TABLE IF NOT EXISTS store_website (
+  website_id smallint unsigned NOT NULL,
+  code varchar(32) DEFAULT NULL,
+  name varchar(64) DEFAULT NULL,
+  default_group_id smallint unsigned NOT NULL DEFAULT 0,
+  PRIMARY KEY (website_id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+CREATE TABLE IF NOT EXISTS store_group (
+  group_id smallint unsigned NOT NULL,
+  website_id smallint unsigned NOT NULL DEFAULT 0,
+  name varchar(255) NOT NULL,
+  root_category_id int unsigned NOT NULL DEFAULT 0,
+  default_store_id smallint unsigned NOT NULL DEFAULT 0,
+  code varchar(32) DEFAULT NULL,
+  PRIMARY KEY (group_id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+CREATE TABLE IF NOT EXISTS store (
+  store_id smallint unsigned NOT NULL,
+  code varchar(32) DEFAULT NULL,
+  website_id smallint unsigned NOT NULL DEFAULT 0,
+  group_id smallint unsigned NOT NULL DEFAULT 0,
+  name varchar(255) NOT NULL,
+  is_active smallint unsigned NOT NULL DEFAULT 0,
+  PRIMARY KEY (store_id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;

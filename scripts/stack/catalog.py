@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from legacy_adapters import readers
 from legacy_adapters.loader.load import AdminSpec, LoadReport, Progress, load
 from legacy_adapters.sample_data import read
 from legacy_adapters.sample_data.model import Catalog, CustomerSpec
@@ -74,18 +73,8 @@ def load_into(
     admin: AdminSpec = DEMO_ADMIN,
 ) -> LoadReport:
     """Create `database` if needed and load `catalog`, the demo admin and customer into it."""
-    with address.connect() as server, server.cursor() as cursor:
-        cursor.execute(
-            f"CREATE DATABASE IF NOT EXISTS `{database}` "
-            "CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci"
-        )
-    conn = readers.connect(
-        host=address.host,
-        port=address.port,
-        user=address.user,
-        password=address.password,
-        database=database,
-    )
+    address.create_database(database)
+    conn = address.reader(database)
     try:
         kwargs: dict[str, Any] = {"progress": progress} if progress else {}
         return load(conn, catalog, now=utc_now(), customers=[DEMO_CUSTOMER], admin=admin, **kwargs)

@@ -24,6 +24,7 @@ from typing import Any
 import pymysql
 import redis
 
+from legacy_adapters import readers
 from scripts.stack import packages
 
 START_DEADLINE_S = 60.0
@@ -123,6 +124,30 @@ class MySQLAddress:
             autocommit=True,
             **kwargs,
         )
+
+    def reader(self, database: str) -> pymysql.Connection[Any]:
+        """A connection to `database` as the readers and the ETL expect it (dict rows, UTC)."""
+        return readers.connect(
+            host=self.host,
+            port=self.port,
+            user=self.user,
+            password=self.password,
+            database=database,
+        )
+
+    def create_database(self, name: str, *, fresh: bool = False) -> None:
+        """`name` with Magento's charset and collation; `fresh` drops what was there first."""
+        with self.connect() as conn, conn.cursor() as cursor:
+            if fresh:
+                cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
+            cursor.execute(
+                f"CREATE DATABASE IF NOT EXISTS `{name}` "
+                "CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci"
+            )
+
+    def drop_database(self, name: str) -> None:
+        with self.connect() as conn, conn.cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
 
 
 class MariaDB:

@@ -1,47 +1,54 @@
-"""The local stack: MariaDB, the catalog, the legacy service, the proxy in front, `stack.json`.
+"""The local stack: MariaDB, the catalogs, the legacy and new services, the proxy in front.
 
 How this works: `Stack(scratch).start()` brings the parts up in order (each waits until it
 answers) and `stop()` takes them down in reverse; `make demo`, the test suite's smoke test and
 the benches all use it, so the README's first command cannot drift from what is tested.
 
-    client ──► strangler proxy (public port) ──► legacy service ──► MariaDB
-                        │ admin API (127.0.0.1)   candidate  ◄── shadow / canary copies
-                        └─ flags: SQLite in the scratch folder
+    client ──► strangler proxy (public port) ──► legacy service ──► MariaDB `magento`
+                 │ admin API (127.0.0.1)      ├─► catalog service ──► MariaDB `catalog`
+                 └─ flags, divergences:       │     (the new catalog) └► Redis (its cache)
+                    SQLite in the scratch     └─► candidate ──► MariaDB `candidate`
+                                                    (stands in for the cart service)
 
-Until the new services exist, a second legacy process ("candidate") on a database of its own
-(the same catalog; its carts, lines and addresses numbered from CANDIDATE_ID_OFFSET, so every
-id a cart flow mints differs from legacy's as it will with the new cart service) stands in as
-the `catalog` and `cart` backends, so shadow and canary have something real to answer. The
-description of the running stack — URLs, ports, credentials, pids — is written as JSON to
-`stack.json`; secrets (the token signing key, the admin token) go to 0600 files beside
-it, never into the JSON or the logs.
+The new catalog's database is filled by the catalog ETL from legacy before anything serves
+(in full the first time, incrementally by watermark on later starts), and routes.yaml shadows
+the catalog routes to it. Until the cart service exists, a second legacy process ("candidate")
+on a database of its own (the same catalog; its carts, lines and addresses numbered from
+CANDIDATE_ID_OFFSET, so every id a cart flow mints differs from legacy's as it will with the
+new cart service) stands in as the `cart` backend. The description of the running stack —
+URLs, ports, credentials, pids — is written as JSON to `stack.json`; secrets (the token signing
+key, the admin token) go to 0600 files beside it, never into the JSON or the logs.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import secrets
-import subprocess
 import sys
 import time
-import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from legacy_adapters.loader.load import LoadReport
+from scripts.catalog.model import EtlSummary
 from scripts.stack import catalog as catalogs
-from scripts.stack import paths
-from scripts.stack.servers import MariaDB, free_port, spawn, terminate, wait_until
+from scripts.stack import new_catalog, paths
+from scripts.stack.servers import MariaDB, Redis, free_port
+from scripts.stack.services import (
+    Service,
+    catalog_service,
+    http_json,
+    legacy_service,
+    secret,
+)
 
 DATABASE = "magento"
+CATALOG_DATABASE = "catalog"
 CANDIDATE_DATABASE = "candidate"
 CANDIDATE_ID_OFFSET = 1_000_000
 ID_TABLES = ("quote", "quote_item", "quote_address", "quote_id_mask")
 SAMPLE_FLIPS = {  # route -> why the demo shadows it (made once; flips survive restarts)
-    "catalog-product": "demo: compare the candidate catalog with legacy on every read",
     "guest-cart-create": "demo: shadow whole guest-cart flows, ids correlated",
     "guest-cart-item": "demo: shadow whole guest-cart flows, ids correlated",
     "guest-cart": "demo: shadow whole guest-cart flows, ids correlated",
@@ -53,58 +60,6 @@ def _print(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _secret(path: Path, length: int = 48) -> str:
-    """A random secret kept in a 0600 file (created once, reused by later runs)."""
-    if not path.is_file():
-        path.write_text(secrets.token_urlsafe(length))
-        path.chmod(0o600)
-    return path.read_text().strip()
-
-
-def http_json(
-    url: str, *, method: str = "GET", token: str | None = None, body: Any = None, timeout: float = 5
-) -> Any:
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(url, data=data, method=method)
-    if data is not None:
-        request.add_header("Content-Type", "application/json")
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    with urllib.request.urlopen(request, timeout=timeout) as response:
-        return json.loads(response.read())
-
-
-@dataclass
-class Service:
-    """A child process of the stack, ready when `health_url` answers 200."""
-
-    name: str
-    argv: list[str]
-    env: Mapping[str, str]
-    port: int
-    health_url: str
-    proc: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self, log_dir: Path) -> Service:
-        self.proc = spawn(self.argv, log_dir / f"{self.name}.log", env={**os.environ, **self.env})
-        proc = self.proc
-
-        def ready() -> bool:
-            with urllib.request.urlopen(self.health_url, timeout=2) as response:
-                return bool(response.status == 200)
-
-        wait_until(ready, what=f"{self.name} service", alive=lambda: proc.poll() is None)
-        return self
-
-    def stop(self) -> None:
-        terminate(self.proc)
-        self.proc = None
-
-
 @dataclass
 class Stack:
     scratch: Path
@@ -113,6 +68,7 @@ class Stack:
     say: Say = _print
     sample_flips: bool = True
     mariadb: MariaDB | None = None
+    redis: Redis | None = None
     services: list[Service] = field(default_factory=list)
     info: dict[str, Any] = field(default_factory=dict)
 
@@ -130,9 +86,13 @@ class Stack:
         report = self._load(DATABASE, choice)
         self._load(CANDIDATE_DATABASE, choice)
         self._prepare_candidate()
+        self.say(f"stack: starting Redis (the catalog's cache) under {self.scratch / 'redis'}")
+        self.redis = Redis(self.scratch / "redis").start()
+        self.migrate_catalog()
         legacy = self._start(self._legacy("legacy", DATABASE))
         candidate = self._start(self._legacy("candidate", CANDIDATE_DATABASE))
-        proxy = self._start(self._proxy(legacy, candidate))
+        catalog = self._start(self._catalog())
+        proxy = self._start(self._proxy(legacy, catalog, candidate))
         flips = self._sample_flips(proxy) if self.sample_flips else []
         self.info = self._describe(
             choice.note, report.products_in_files, time.monotonic() - started, flips
@@ -151,6 +111,17 @@ class Stack:
             f"{report.warning_count} warnings, in {report.elapsed_s:.1f}s"
         )
         return report
+
+    def migrate_catalog(self) -> EtlSummary:
+        """Run the catalog ETL from legacy into the new catalog (incremental after the first)."""
+        assert self.mariadb is not None and self.redis is not None
+        return new_catalog.migrate(
+            self.mariadb.address,
+            DATABASE,
+            CATALOG_DATABASE,
+            redis_url=self.redis.url,
+            say=self.say,
+        )
 
     def _prepare_candidate(self) -> None:
         """Number the candidate's carts apart from legacy's, and give its products legacy's
@@ -175,27 +146,15 @@ class Stack:
 
     def _legacy(self, name: str, database: str) -> Service:
         assert self.mariadb is not None
-        port = free_port()
-        address = self.mariadb.address
-        env = {
-            "MAGENTO_DB_HOST": address.host,
-            "MAGENTO_DB_PORT": str(address.port),
-            "MAGENTO_DB_USER": address.user,
-            "MAGENTO_DB_PASSWORD": address.password,
-            "MAGENTO_DB_NAME": database,
-            "LEGACY_HOST": "127.0.0.1",
-            "LEGACY_PORT": str(port),
-            "STRANGLER_TOKEN_KEY": _secret(self.scratch / "token.key"),
-        }
-        return Service(
-            name,
-            [sys.executable, "-m", "legacy_adapters.magento_app"],
-            env,
-            port,
-            f"http://127.0.0.1:{port}/healthz",
-        )
+        key = secret(self.scratch / "token.key")
+        return legacy_service(name, self.mariadb.address, database, key)
 
-    def _proxy(self, legacy: Service, candidate: Service) -> Service:
+    def _catalog(self) -> Service:
+        assert self.mariadb is not None and self.redis is not None
+        key = secret(self.scratch / "token.key")
+        return catalog_service(self.mariadb.address, CATALOG_DATABASE, key, self.redis.url)
+
+    def _proxy(self, legacy: Service, catalog: Service, candidate: Service) -> Service:
         port = self.proxy_port or free_port()
         admin_port = free_port()
         env = {
@@ -204,12 +163,12 @@ class Stack:
             "STRANGLER_PORT": str(port),
             "STRANGLER_ADMIN_HOST": "127.0.0.1",
             "STRANGLER_ADMIN_PORT": str(admin_port),
-            "STRANGLER_ADMIN_TOKEN": _secret(self.scratch / "admin.token", 32),
-            "STRANGLER_TOKEN_KEY": _secret(self.scratch / "token.key"),
+            "STRANGLER_ADMIN_TOKEN": secret(self.scratch / "admin.token", 32),
+            "STRANGLER_TOKEN_KEY": secret(self.scratch / "token.key"),
             "STRANGLER_FLAGS": f"sqlite:///{self.scratch / 'flags.db'}",
             "STRANGLER_DIVERGENCES": f"sqlite:///{self.scratch / 'divergences.db'}",
             "LEGACY_URL": legacy.url,
-            "CATALOG_URL": candidate.url,
+            "CATALOG_URL": catalog.url,
             "CART_URL": candidate.url,
         }
         self.admin_url = f"http://127.0.0.1:{admin_port}"
@@ -222,8 +181,9 @@ class Stack:
         )
 
     def _sample_flips(self, proxy: Service) -> list[dict[str, Any]]:
-        """Shadow the product and guest-cart routes (once each: a flip survives restarts)."""
-        token = _secret(self.scratch / "admin.token", 32)
+        """Shadow the guest-cart routes (once each: a flip survives restarts). The catalog
+        routes are shadowed by routes.yaml itself: that cutover is the file's, not a flip's."""
+        token = secret(self.scratch / "admin.token", 32)
         routes = http_json(f"{self.admin_url}/routes", token=token)
         flipped = {r["id"] for r in routes["routes"] if r["source"] == "flip"}
         for route, reason in SAMPLE_FLIPS.items():
@@ -254,8 +214,13 @@ class Stack:
                 "port": self.mariadb.address.port,
                 "user": self.mariadb.address.user,
                 "database": DATABASE,
+                "catalog_database": CATALOG_DATABASE,
                 "candidate_database": CANDIDATE_DATABASE,
                 "pid": self.mariadb.pid,
+            },
+            "redis": {
+                "url": self.redis.url if self.redis else None,
+                "pid": self.redis.pid if self.redis else None,
             },
             "proxy": {
                 "url": proxy.url,
@@ -267,7 +232,7 @@ class Stack:
                 "divergences": str(self.scratch / "divergences.db"),
                 "routes": str(paths.REPO_ROOT / "routes.yaml"),
                 "log": str(self.scratch / "proxy.log"),
-                "pid": _pid(proxy),
+                "pid": proxy.pid,
             },
             "services": {
                 name: {
@@ -275,7 +240,7 @@ class Stack:
                     "rest": f"{s.url}/rest/V1",
                     "metrics": f"{s.url}/metrics",
                     "log": str(self.scratch / f"{name}.log"),
-                    "pid": _pid(s),
+                    "pid": s.pid,
                 }
                 for name, s in by_name.items()
                 if name != "proxy"
@@ -292,6 +257,9 @@ class Stack:
         for service in reversed(self.services):
             service.stop()
         self.services = []
+        if self.redis is not None:
+            self.redis.stop()
+            self.redis = None
         if self.mariadb is not None:
             self.mariadb.stop()
             self.mariadb = None
@@ -303,7 +271,3 @@ class Stack:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
-
-
-def _pid(service: Service) -> int | None:
-    return service.proc.pid if service.proc else None

@@ -1,55 +1,81 @@
-"""Shopper traffic for the demo: product reads and whole guest-cart flows through the proxy.
+"""Shopper traffic for the demo: catalog reads and whole guest-cart flows through the proxy.
 
-How this works: `play(rest, admin_credentials)` signs in as the demo admin (product reads need
-an admin token in Magento), reads `products` SKUs one by one and runs `carts` guest-cart flows
-(create, add two items, read, update a quantity, remove a line, totals) — the requests a
-storefront makes — and returns what it sent per kind. Plain urllib: the demo needs no client.
-
-`inject_price_bug()` makes the candidate (the stand-in for the new services) answer one
-product's price one unit higher than legacy, so the divergence dashboard has a real difference
-to show; it is idempotent (the candidate's price is set from legacy's, not shifted).
+How this works: `play(rest, admin_credentials)` signs in as the demo admin (catalog reads need
+an admin token in Magento), reads `products` SKUs one by one, runs the storefront's catalog
+searches (`SEARCHES`: filters, sorts, pages) and category reads (`CATEGORY_READS`), and runs
+`carts` guest-cart flows (create, add two items, read, update a quantity, remove a line,
+totals) — the requests a storefront makes — and returns what it sent per kind. Plain urllib:
+the demo needs no client. The same search and category sets are what the catalog cutover's
+parity test sends for every product, so the demo shows what CI proves.
 """
 
 from __future__ import annotations
 
+import contextlib
+import urllib.error
 import urllib.parse
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from scripts.stack.servers import MySQLAddress
-from scripts.stack.stack import http_json
+from scripts.stack.services import http_json
 
-PRICE = """
-SELECT e.sku, d.value AS price FROM catalog_product_entity e
-JOIN eav_attribute a ON a.attribute_code = 'price'
-  AND a.entity_type_id = (SELECT entity_type_id FROM eav_entity_type
-                          WHERE entity_type_code = 'catalog_product')
-JOIN catalog_product_entity_decimal d
-  ON d.entity_id = e.entity_id AND d.attribute_id = a.attribute_id AND d.store_id = 0
-WHERE e.type_id = 'simple' AND d.value > 0
-ORDER BY e.entity_id LIMIT 1
-"""
-SET_PRICE = """
-UPDATE catalog_product_entity_decimal d
-JOIN catalog_product_entity e ON e.entity_id = d.entity_id
-JOIN eav_attribute a ON a.attribute_id = d.attribute_id AND a.attribute_code = 'price'
-SET d.value = %s WHERE e.sku = %s AND d.store_id = 0
-"""
+
+def criteria(
+    groups: list[list[tuple[str, str, str]]],
+    sorts: Sequence[tuple[str, str]] = (),
+    size: int | None = None,
+    page: int | None = None,
+    *,
+    spelling: str = "snake",
+) -> str:
+    """A searchCriteria query string: filter groups of (field, value, condition), sorts, page."""
+    sort_key, size_key, page_key, groups_key = (
+        ("sort_orders", "page_size", "current_page", "filter_groups")
+        if spelling == "snake"
+        else ("sortOrders", "pageSize", "currentPage", "filterGroups")
+    )
+    query: dict[str, str] = {}
+    for g, filters in enumerate(groups):
+        for f, (field, value, condition) in enumerate(filters):
+            base = f"searchCriteria[{groups_key}][{g}][filters][{f}]"
+            query[f"{base}[field]"] = field
+            query[f"{base}[value]"] = value
+            query[f"{base}[condition_type]"] = condition
+    for n, (field, direction) in enumerate(sorts):
+        query[f"searchCriteria[{sort_key}][{n}][field]"] = field
+        query[f"searchCriteria[{sort_key}][{n}][direction]"] = direction
+    if size is not None:
+        query[f"searchCriteria[{size_key}]"] = str(size)
+    if page is not None:
+        query[f"searchCriteria[{page_key}]"] = str(page)
+    return urllib.parse.urlencode(query)
+
+
+SEARCHES = [  # what a storefront and its integrations ask the catalog, as query strings
+    criteria([[("type_id", "configurable", "eq")]], [("price", "ASC")], 10),
+    criteria([[("price", "50", "gt")], [("visibility", "4", "eq")]], [("price", "DESC")], 12, 2),
+    criteria([[("name", "%Tee%", "like")]], [("name", "ASC")], 20, spelling="camel"),
+    criteria([[("sku", "24-MB01,24-MB04,24-WG080,no-such-sku", "in")]]),
+    criteria([[("category_id", "3", "eq")]], [("created_at", "DESC")], 5),
+    criteria([[("sku", "MH%", "like"), ("sku", "WJ%", "like")]], [("sku", "ASC")], 15, 3),
+    criteria([[("price", "20", "from")], [("price", "40", "to")]], [("price", "ASC")], 8),
+    criteria([[("status", "1", "eq")]], [], 30, 70),  # past the last page
+    criteria([[("color", "49", "eq")]], [("name", "DESC")], 6),
+    criteria([[("special_price", "", "notnull")]], [("price", "ASC")], 10),
+]
+CATEGORY_READS = [
+    "categories",
+    "categories?depth=1",
+    "categories?rootCategoryId=20",
+    "categories/3",
+    "categories/list?" + criteria([[("level", "2", "eq")]], [("position", "ASC")]),
+    "categories/list?" + criteria([[("name", "%Men%", "like")]], [], 5),
+]
 
 
 def call(url: str, method: str = "GET", body: Any = None, token: str | None = None) -> Any:
     return http_json(url, method=method, token=token, body=body, timeout=30)
-
-
-def inject_price_bug(address: MySQLAddress, legacy_db: str, candidate_db: str) -> str:
-    """Candidate's price of the first simple product := legacy's + 1; returns its SKU."""
-    with address.connect(legacy_db) as conn, conn.cursor() as cursor:
-        cursor.execute(PRICE)
-        sku, price = cursor.fetchone()
-    with address.connect(candidate_db) as conn, conn.cursor() as cursor:
-        cursor.execute(SET_PRICE, (price + 1, sku))
-    return str(sku)
 
 
 def _skus(rest: str, token: str, count: int, first: str | None) -> list[str]:
@@ -75,17 +101,32 @@ def play(
 ) -> Counter[str]:
     """Send a storefront's worth of requests through `rest`; counts per kind of request."""
     sent: Counter[str] = Counter()
-    token = call(f"{rest}/integration/admin/token", "POST", admin)
-    skus = _skus(rest, token, max(products, 2), first_sku)
+    token = admin_token(rest, admin)
+    skus = _skus(rest, token, max(products, 3), first_sku)
     for sku in skus:
-        call(f"{rest}/products/{urllib.parse.quote(sku, safe='')}", token=token)
+        read_product(rest, sku, token)
         sent["product read"] += 1
     progress(f"traffic: {len(skus)} product reads")
+    for path in [f"products?{q}" for q in SEARCHES] + CATEGORY_READS:
+        # a Luma category absent from a generated catalog: Magento's error is compared too
+        with contextlib.suppress(urllib.error.HTTPError):
+            call(f"{rest}/{path}", token=token)
+        sent["catalog search" if path.startswith("products") else "category read"] += 1
+    progress(f"traffic: {len(SEARCHES)} product searches, {len(CATEGORY_READS)} category reads")
+    shelf = skus[1:] if first_sku else skus  # the first SKU's price is the demo's to change
     for n in range(carts):
-        pair = [skus[(2 * n) % len(skus)], skus[(2 * n + 1) % len(skus)]]
+        pair = [shelf[(2 * n) % len(shelf)], shelf[(2 * n + 1) % len(shelf)]]
         sent.update(_cart_flow(rest, pair))
     progress(f"traffic: {carts} guest-cart flows")
     return sent
+
+
+def admin_token(rest: str, admin: dict[str, str]) -> str:
+    return str(call(f"{rest}/integration/admin/token", "POST", admin))
+
+
+def read_product(rest: str, sku: str, token: str) -> Any:
+    return call(f"{rest}/products/{urllib.parse.quote(sku, safe='')}", token=token)
 
 
 def _cart_flow(rest: str, skus: list[str]) -> Counter[str]:

@@ -88,8 +88,6 @@ def plain_simples(db: MagentoDb, count: int) -> list[tuple[str, Decimal]]:
 def new_db(mariadb: MariaDB, catalog_choice: catalogs.CatalogChoice) -> Iterator[MagentoDb]:
     """The new side's database: the same catalog, its quote tables minting different ids."""
     name = f"new_{secrets.token_hex(6)}"
-    with mariadb.address.connect() as conn, conn.cursor() as cursor:
-        cursor.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci")
     report = catalogs.load_into(mariadb.address, name, catalog_choice.catalog)
     db = MagentoDb(mariadb.address, name, report, catalog_choice)
     with db.connect() as conn, conn.cursor() as cursor:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from legacy_adapters.magento_app import category_answers as answers
 from legacy_adapters.magento_app.context import Call
 from legacy_adapters.magento_app.service import Legacy
-from legacy_adapters.magento_wire import casts, errors, search_criteria
+from legacy_adapters.magento_wire import errors, search_criteria
 from legacy_adapters.magento_wire.shapes import catalog as shapes
 from legacy_adapters.plans import catalog as plans
 from legacy_adapters.records import Category
@@ -43,11 +44,6 @@ async def stock_item_get(call: Call, legacy: Legacy) -> Any:
     return shapes.stock_item(product.stock)
 
 
-def _int_param(value: Any) -> int:
-    """An `int` service parameter: numeric text is cast, anything else is a type error."""
-    return casts.to_int(value, saturate=True)
-
-
 async def _categories(call: Call, legacy: Legacy) -> dict[int, Category]:
     return await legacy.db.run(
         plans.categories_plan(
@@ -56,36 +52,14 @@ async def _categories(call: Call, legacy: Legacy) -> dict[int, Category]:
     )
 
 
-def _tree(categories: dict[int, Category], node: Category, depth: int | None) -> dict[str, Any]:
-    children = []
-    if depth is None or depth > 0:
-        children = [
-            _tree(categories, categories[c], None if depth is None else depth - 1)
-            for c in node.children
-            if c in categories
-        ]
-    return shapes.category_tree(node, children)
-
-
 async def category_tree(call: Call, legacy: Legacy) -> Any:
-    root_raw = call.query.get("rootCategoryId", call.query.get("root_category_id"))
-    depth_raw = call.query.get("depth")
-    root_id = (
-        legacy.root_category_id(call.scope) if root_raw in (None, "") else _int_param(root_raw)
-    )
-    depth = None if depth_raw in (None, "") else _int_param(depth_raw)
-    categories = await _categories(call, legacy)
-    if root_id not in categories:
-        raise errors.no_such_entity("id", root_id)
-    return _tree(categories, categories[root_id], depth)
+    root_id, depth = answers.tree_request(call.query, legacy.root_category_id(call.scope))
+    return answers.tree(await _categories(call, legacy), root_id, depth)
 
 
 async def category_get(call: Call, legacy: Legacy) -> Any:
-    category_id = _int_param(call.params["categoryId"])
-    categories = await _categories(call, legacy)
-    if category_id not in categories:
-        raise errors.no_such_entity("id", category_id)
-    return shapes.category(categories[category_id])
+    category_id = answers.int_param(call.params["categoryId"])
+    return answers.one(await _categories(call, legacy), category_id)
 
 
 async def category_list(call: Call, legacy: Legacy) -> Any:

@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
+from typing import Any
+
+import orjson
 
 from legacy_adapters import readers
 from legacy_adapters.records import CustomAttribute, Product
 from new_services.catalog import documents
 from tests.conftest import MagentoDb
+
+
+def canonical(record: Any) -> bytes:
+    """The document's definition, spelled out slowly: the record's fields as JSON, keys
+    sorted, nested records as objects, Decimals as their exact text."""
+
+    def plain(value: Any) -> Any:
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        if isinstance(value, Decimal):
+            return str(value)
+        if isinstance(value, tuple | list):
+            return [plain(v) for v in value]
+        return value
+
+    return orjson.dumps(plain(record), option=orjson.OPT_SORT_KEYS)
 
 
 def test_every_product_and_category_round_trips_exactly(magento_db: MagentoDb) -> None:
@@ -18,10 +38,12 @@ def test_every_product_and_category_round_trips_exactly(magento_db: MagentoDb) -
             assert len(products) == magento_db.report.products_in_files
             for p in products:
                 doc = documents.product_document(p)
+                assert doc == canonical(p), p.sku
                 assert documents.product(doc) == p, p.sku
                 assert documents.product_document(documents.product(doc)) == doc
             categories = readers.categories(conn, store_id=store_id, website_id=store_id, meta=meta)
             for c in categories.values():
+                assert documents.category_document(c) == canonical(c), c.entity_id
                 assert documents.category(documents.category_document(c)) == c
 
 
