@@ -31,6 +31,9 @@ from legacy_adapters.records import (
     QuoteAddress,
     QuoteItem,
     StockItem,
+    Store,
+    StoreGroup,
+    Website,
 )
 
 Row = Mapping[str, Any]
@@ -520,4 +523,30 @@ def customer(row: Row, addresses: Iterable[Row]) -> Customer:
             )
             for a in addresses
         ),
+    )
+
+
+def website(row: Row) -> Website:
+    return Website(int(row["website_id"]), row["code"], row["name"], int(row["default_group_id"]))
+
+
+def store_group(row: Row) -> StoreGroup:
+    return StoreGroup(
+        int(row["group_id"]),
+        int(row["website_id"]),
+        row["name"],
+        int(row["root_category_id"]),
+        int(row["default_store_id"]),
+        row["code"],
+    )
+
+
+def store(row: Row) -> Store:
+    return Store(
+        int(row["store_id"]),
+        row["code"],
+        int(row["website_id"]),
+        int(row["group_id"]),
+        row["name"],
+        bool(row["is_active"]),
     )

@@ -128,17 +128,7 @@ def stores(conn: pymysql.Connection[Any]) -> list[Store]:
     with conn.cursor(pymysql.cursors.DictCursor) as cursor:
         cursor.execute(sql.STORES)
         rows = cursor.fetchall()
-    return [
-        Store(
-            store_id=int(r["store_id"]),
-            code=r["code"],
-            website_id=int(r["website_id"]),
-            group_id=int(r["group_id"]),
-            name=r["name"],
-            is_active=bool(r["is_active"]),
-        )
-        for r in rows
-    ]
+    return [mapping.store(r) for r in rows]
 
 
 def product_ids_since(

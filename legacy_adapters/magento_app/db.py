@@ -15,6 +15,7 @@ from typing import Any, Protocol, TypeVar
 
 import aiomysql
 
+from legacy_adapters import mapping
 from legacy_adapters.plans import Plan
 from legacy_adapters.records import Store, StoreGroup, Website
 from legacy_adapters.sql import catalog as catalog_sql
@@ -150,30 +151,7 @@ async def drive(cursor: QuietCursor, plan: Plan[T]) -> T:
 
 async def load_stores(db: Database) -> tuple[list[Website], list[StoreGroup], list[Store]]:
     """The store structure from `store_website`, `store_group` and `store` rows."""
-    websites = [
-        Website(int(r["website_id"]), r["code"], r["name"], int(r["default_group_id"]))
-        for r in await db.fetch(catalog_sql.WEBSITES)
-    ]
-    groups = [
-        StoreGroup(
-            int(r["group_id"]),
-            int(r["website_id"]),
-            r["name"],
-            int(r["root_category_id"]),
-            int(r["default_store_id"]),
-            r["code"],
-        )
-        for r in await db.fetch(catalog_sql.STORE_GROUPS)
-    ]
-    stores = [
-        Store(
-            int(r["store_id"]),
-            r["code"],
-            int(r["website_id"]),
-            int(r["group_id"]),
-            r["name"],
-            bool(r["is_active"]),
-        )
-        for r in await db.fetch(catalog_sql.STORES)
-    ]
+    websites = [mapping.website(r) for r in await db.fetch(catalog_sql.WEBSITES)]
+    groups = [mapping.store_group(r) for r in await db.fetch(catalog_sql.STORE_GROUPS)]
+    stores = [mapping.store(r) for r in await db.fetch(catalog_sql.STORES)]
     return websites, groups, stores
