@@ -1,8 +1,8 @@
 """Catalog bench: the new catalog service against the legacy service, `GET products/{sku}`.
 
 How this works: a private MariaDB and Redis get the Luma catalog (a generated one of the same
-size where the sample data is missing); the real ETL migrates it into the new catalog and the
-store structure is copied. Both services then run as real processes with their production
+size where the sample data is missing); the real ETL migrates it into the new catalog (store
+structure included). Both services then run as real processes with their production
 defaults (`python -m legacy_adapters.magento_app`, `python -m new_services.catalog` with the
 Redis cache), one at a time on core 0; wrk runs on core 1 (MariaDB and Redis are not pinned). wrk
 asks for the catalog's SKUs in rotation (a Lua script), with an admin token. Both services are
@@ -37,7 +37,6 @@ import pymysql
 
 from bench import servers, wrk
 from legacy_adapters.magento_wire import tokens
-from new_services.catalog.stores import sync_stores
 from scripts.catalog import etl
 from scripts.stack import catalog as catalogs
 from scripts.stack import packages, paths
@@ -153,7 +152,6 @@ def prepare(mariadb: MariaDB, redis: Redis, scratch: Path, limit: int) -> Stage:
     mariadb.address.create_database(CATALOG_DB)
     with connect(mariadb, LEGACY_DB) as legacy, connect(mariadb, CATALOG_DB) as catalog:
         summary = etl.migrate(legacy, catalog, full=True)
-        sync_stores(legacy, catalog)
         with legacy.cursor() as cursor:
             cursor.execute("SELECT sku FROM catalog_product_entity ORDER BY entity_id")
             skus = [str(r["sku"]) for r in cursor.fetchall()]

@@ -17,6 +17,10 @@ How this works, per run:
 3. Categories, all of them (a few hundred) per store view, written where the checksum changed;
    categories gone from legacy are deleted. Then attribute metadata, then the watermark.
 
+Every run first copies the store structure (websites, groups, store views:
+`new_services.catalog.stores.sync_stores`), which the catalog service reads its store scopes
+and root categories from.
+
 Memory stays flat: one batch of products at a time, and only the *differences* of step 1.
 
 A broken product — one whose stored values cannot be mapped (e.g. a price that is not a
@@ -43,6 +47,7 @@ from legacy_adapters import readers
 from legacy_adapters.mapping import CatalogMeta
 from legacy_adapters.records import Store
 from new_services.catalog import invalidation
+from new_services.catalog.stores import sync_stores
 from scripts.catalog import products, rows, state, target
 from scripts.catalog.model import Broken, EtlSummary, StoreSummary
 
@@ -108,6 +113,7 @@ def migrate(
     """Bring the new catalog up to date with legacy; see the module docstring."""
     started = time.monotonic()
     ensure_schema(catalog_conn)
+    sync_stores(legacy_conn, catalog_conn)
     meta = readers.catalog_meta(legacy_conn)
     stores = readers.stores(legacy_conn)
     plan = state.begin(catalog_conn, full=full, latest=readers.product_max_updated_at(legacy_conn))

@@ -19,7 +19,6 @@ from decimal import Decimal
 
 import redis
 
-from new_services.catalog import stores
 from scripts.catalog import etl
 from scripts.catalog.model import EtlSummary
 from scripts.stack.servers import MySQLAddress
@@ -62,8 +61,6 @@ def migrate(
         address.reader(catalog_db) as catalog,
         cache if cache is not None else contextlib.nullcontext(),
     ):
-        etl.ensure_schema(catalog)
-        stores.sync_stores(legacy, catalog)
         summary = etl.migrate(
             legacy,
             catalog,

@@ -1,7 +1,7 @@
 """The new catalog filled once from the session's Magento catalog, and the catalog service on it.
 
 `catalog_db` runs the real ETL (`scripts.catalog.etl.migrate`, full) from `magento_db` into a
-database of its own, and copies the store structure (`stores.sync_stores`), once per session.
+database of its own (the store structure included), once per session.
 `catalog` serves the catalog service over it on a real socket, with the session's token key, so
 the legacy service's admin tokens work on both sides, and with the Redis cache on.
 """
@@ -17,7 +17,6 @@ from aiohttp.test_utils import TestClient
 
 from new_services.catalog.app import make_app
 from new_services.catalog.settings import Settings
-from new_services.catalog.stores import sync_stores
 from scripts.catalog import etl
 from scripts.stack.servers import MariaDB, Redis
 from tests.conftest import Database, MagentoDb
@@ -38,7 +37,6 @@ def fill(magento_db: MagentoDb, target: CatalogDb, redis: Any = None) -> None:
     """Migrate `magento_db` into `target` with the real ETL, stores included."""
     with magento_db.connect() as legacy, target.connect() as conn:
         etl.migrate(legacy, conn, redis=redis, full=True)
-        sync_stores(legacy, conn)
 
 
 @pytest.fixture(scope="session")

@@ -60,6 +60,10 @@ def test_full_run_writes_every_store_view_and_a_second_run_writes_nothing(
     attributes = rows(catalog, "SELECT COUNT(*) AS n FROM catalog_attribute")[0]["n"]
     meta = readers.catalog_meta(small_legacy)
     assert attributes == len(meta.product) + len(meta.category)
+    copied = rows(catalog, "SELECT store_id, code, website_id, group_id FROM store ORDER BY 1")
+    assert [(r["store_id"], r["code"], r["website_id"], r["group_id"]) for r in copied] == [
+        (s.store_id, s.code, s.website_id, s.group_id) for s in readers.stores(small_legacy)
+    ]
     before = product_checksums(catalog)
 
     again = etl.migrate(small_legacy, catalog, full=True, batch_size=50)
