@@ -39,25 +39,28 @@ Cache = dict[tuple[str, tuple[Any, ...]], Rows]
 
 
 def run_shared(conn: pymysql.Connection[Any], plan: Plan[T], cache: Cache) -> T:
-    """Drive a read plan like `readers.run`, answering a query already asked from `cache`.
+    """Drive a read plan with `readers.run`, answering a query already asked from `cache`.
 
     The store views of one batch share most of their queries (entities, links, stock,
     configurables); only the values and media queries name the store, so reading a batch for
     a second store view costs two queries instead of seven. The rows are only read by mapping.
     """
-    with conn.cursor(pymysql.cursors.DictCursor) as cursor:
-        try:
-            query = next(plan)
-            while True:
-                query = _every_store(query)
-                key = (query.sql, query.params)
-                if key not in cache:
-                    cursor.execute(query.sql, query.params or None)
-                    cache[key] = list(cursor.fetchall())
-                query = plan.send(cache[key])
-        except StopIteration as done:
-            result: T = done.value
-            return result
+    return readers.run(conn, _shared(plan, cache))
+
+
+def _shared(plan: Plan[T], cache: Cache) -> Plan[T]:
+    """`plan`, each of its queries asked of the database once per `cache`."""
+    try:
+        query = next(plan)
+        while True:
+            query = _every_store(query)
+            key = (query.sql, query.params)
+            if key not in cache:
+                cache[key] = yield query
+            query = plan.send(cache[key])
+    except StopIteration as done:
+        result: T = done.value
+        return result
 
 
 def _every_store(query: Query) -> Query:
