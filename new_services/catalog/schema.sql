@@ -111,7 +111,7 @@ CREATE TABLE IF NOT EXISTS etl_state (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
 
 -- The store structure, copied from Magento's tables of the same names and columns
--- (new_services/catalog/stores.py: sync_stores). The catalog service reads it at start: store
+-- (scripts/catalog/stores.py: sync_stores). The catalog service reads it at start: store
 -- codes in URLs -> store_id / website_id, and each store group's root category.
 CREATE TABLE IF NOT EXISTS store_website (
   website_id smallint unsigned NOT NULL,

@@ -18,7 +18,7 @@ How this works, per run:
    categories gone from legacy are deleted. Then attribute metadata, then the watermark.
 
 Every run first copies the store structure (websites, groups, store views:
-`new_services.catalog.stores.sync_stores`), which the catalog service reads its store scopes
+`stores.sync_stores`), which the catalog service reads its store scopes
 and root categories from.
 
 Memory stays flat: one batch of products at a time, and only the *differences* of step 1.
@@ -33,6 +33,7 @@ link signature differs, so every run reports it again until it is fixed in legac
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
@@ -47,9 +48,9 @@ from legacy_adapters import readers
 from legacy_adapters.mapping import CatalogMeta
 from legacy_adapters.records import Store
 from new_services.catalog import invalidation
-from new_services.catalog.stores import sync_stores
 from scripts.catalog import products, rows, state, target
 from scripts.catalog.model import Broken, EtlSummary, StoreSummary
+from scripts.catalog.stores import sync_stores
 
 Conn: TypeAlias = "pymysql.Connection[Any]"
 Progress = Callable[[str, int, int], None]
@@ -74,27 +75,12 @@ class _Run:
         default_factory=lambda: defaultdict(lambda: defaultdict(int))
     )
 
-    def transaction(self) -> _Transaction:
-        return _Transaction(self.catalog)
+    def transaction(self) -> contextlib.AbstractContextManager[Conn]:
+        return target.transaction(self.catalog)
 
     def invalidate(self, skus: set[str]) -> None:
         if self.redis is not None and skus:
             invalidation.invalidate(self.redis, sorted(skus), [s.store_id for s in self.stores])
-
-
-class _Transaction:
-    def __init__(self, conn: Conn) -> None:
-        self.conn = conn
-
-    def __enter__(self) -> Conn:
-        self.conn.begin()
-        return self.conn
-
-    def __exit__(self, kind: object, *rest: object) -> None:
-        if kind is None:
-            self.conn.commit()
-        else:
-            self.conn.rollback()
 
 
 def _quiet(stage: str, done: int, total: int) -> None:

@@ -131,14 +131,9 @@ def write_batch(conn: Conn, prepared: Prepared) -> Written:
     stores = sorted({item.store_id for item in prepared.items})
     stored = target.product_state(conn, stores, prepared.ids) if stores else {}
     out, writes = _changes(prepared, stored)
-    conn.begin()
-    try:
+    with target.transaction(conn):
         target.write_products(conn, writes)
         state.checkpoint(conn, prepared.ids[-1])
-        conn.commit()
-    except BaseException:
-        conn.rollback()
-        raise
     return out
 
 

@@ -6,6 +6,7 @@ Every function takes an open connection and runs inside whatever transaction the
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -37,14 +38,22 @@ def ensure_schema(conn: Conn) -> None:
             cursor.execute(statement)
 
 
+@contextlib.contextmanager
+def transaction(conn: Conn) -> Iterator[Conn]:
+    """One transaction on `conn`: committed when the block ends, rolled back if it raises."""
+    conn.begin()
+    try:
+        yield conn
+    except BaseException:
+        conn.rollback()
+        raise
+    conn.commit()
+
+
 def _rows(conn: Conn, statement: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
     with conn.cursor(pymysql.cursors.DictCursor) as cursor:
         cursor.execute(statement, tuple(params) or None)
         return list(cursor.fetchall())
-
-
-def _by_ids(conn: Conn, statement: str, ids: Sequence[int], *before: Any) -> list[dict[str, Any]]:
-    return _rows(conn, in_list(statement, len(ids)), (*before, *in_params(ids)))
 
 
 def _in_stores(statement: str, store_ids: Sequence[int], ids: Sequence[int]) -> Query:

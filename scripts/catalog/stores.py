@@ -1,4 +1,4 @@
-"""Copy Magento's store structure into the new catalog (sync pymysql; the ETL calls it).
+"""Copy Magento's store structure into the new catalog (every ETL run does, first).
 
 How this works: `store_website`, `store_group` and `store` have the same names and columns in
 both databases (schema.sql), so the legacy service's own queries read them on either side. The
@@ -13,6 +13,7 @@ from typing import Any
 import pymysql
 
 from legacy_adapters.sql import catalog as catalog_sql
+from scripts.catalog.target import transaction
 
 TABLES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("store_website", catalog_sql.WEBSITES, ("website_id", "code", "name", "default_group_id")),
@@ -36,19 +37,13 @@ def sync_stores(legacy_conn: pymysql.Connection[Any], catalog_conn: pymysql.Conn
         for table, select, columns in TABLES:
             cursor.execute(select)
             copied.append((table, columns, list(cursor.fetchall())))
-    catalog_conn.begin()
-    try:
-        with catalog_conn.cursor() as cursor:
-            for table, columns, rows in copied:
-                cursor.execute(f"DELETE FROM {table}")
-                if rows:
-                    cursor.executemany(
-                        f"INSERT INTO {table} ({', '.join(columns)}) "
-                        f"VALUES ({', '.join(['%s'] * len(columns))})",
-                        [tuple(row[c] for c in columns) for row in rows],
-                    )
-    except BaseException:
-        catalog_conn.rollback()
-        raise
-    catalog_conn.commit()
+    with transaction(catalog_conn), catalog_conn.cursor() as cursor:
+        for table, columns, rows in copied:
+            cursor.execute(f"DELETE FROM {table}")
+            if rows:
+                cursor.executemany(
+                    f"INSERT INTO {table} ({', '.join(columns)}) "
+                    f"VALUES ({', '.join(['%s'] * len(columns))})",
+                    [tuple(row[c] for c in columns) for row in rows],
+                )
     return sum(len(rows) for _, _, rows in copied)
