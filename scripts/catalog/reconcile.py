@@ -10,7 +10,7 @@ range is open-ended, so a stray row past legacy's last id is found too. Each row
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any, TypeAlias
 
 import pymysql
@@ -26,12 +26,6 @@ Conn: TypeAlias = "pymysql.Connection[Any]"
 Progress = Callable[[str, int, int], None]
 
 
-def _rows(conn: Conn, statement: str, params: Sequence[Any]) -> list[dict[str, Any]]:
-    with conn.cursor(pymysql.cursors.DictCursor) as cursor:
-        cursor.execute(statement, tuple(params))
-        return list(cursor.fetchall())
-
-
 def _grouped(rows: list[dict[str, Any]]) -> Mapping[int, list[dict[str, Any]]]:
     out: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
@@ -41,12 +35,12 @@ def _grouped(rows: list[dict[str, Any]]) -> Mapping[int, list[dict[str, Any]]]:
 
 def _stored_products(conn: Conn, store_id: int, lo: int, hi: int | None) -> dict[int, Stored]:
     params = (store_id, lo, hi, hi)
-    values = _grouped(_rows(conn, sql.PRODUCT_VALUE_RANGE, params))
+    values = _grouped(target.fetch(conn, sql.PRODUCT_VALUE_RANGE, params))
     return {
         int(r["entity_id"]): Stored(
             r["sku"], _bytes(r["document"]), r["checksum"], values.get(int(r["entity_id"]), [])
         )
-        for r in _rows(conn, sql.PRODUCT_RANGE, params)
+        for r in target.fetch(conn, sql.PRODUCT_RANGE, params)
     }
 
 
@@ -104,7 +98,7 @@ def _categories(
             legacy, store_id=store_id, website_id=website_id, meta=meta
         ).values()
     }
-    values = _grouped(_rows(catalog, sql.CATEGORY_VALUE_ROWS, (store_id,)))
+    values = _grouped(target.fetch(catalog, sql.CATEGORY_VALUE_ROWS, (store_id,)))
     new = {
         int(r["entity_id"]): Stored(
             str(r["entity_id"]),
@@ -112,7 +106,7 @@ def _categories(
             r["checksum"],
             values.get(int(r["entity_id"]), []),
         )
-        for r in _rows(catalog, sql.CATEGORY_ROWS, (store_id,))
+        for r in target.fetch(catalog, sql.CATEGORY_ROWS, (store_id,))
     }
     found: list[Mismatch] = []
     for entity_id in sorted(old.keys() | new.keys()):
@@ -141,6 +135,6 @@ def reconcile(
             progress("stores", i + 1, len(stores))
     known = {s.store_id for s in stores}
     for store_id in sorted(set(target.product_stores(catalog)) - known):  # a store gone
-        [row] = _rows(catalog, sql.PRODUCT_COUNT, (store_id,))
+        [row] = target.fetch(catalog, sql.PRODUCT_COUNT, (store_id,))
         counts.append(Count(store_id, "product", 0, int(row["n"])))
     return Report(tuple(counts), tuple(found))

@@ -50,7 +50,8 @@ def transaction(conn: Conn) -> Iterator[Conn]:
     conn.commit()
 
 
-def _rows(conn: Conn, statement: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+def fetch(conn: Conn, statement: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    """The rows of one read, as dicts."""
     with conn.cursor(pymysql.cursors.DictCursor) as cursor:
         cursor.execute(statement, tuple(params) or None)
         return list(cursor.fetchall())
@@ -86,13 +87,13 @@ def product_state(
     """(store_id, entity_id) -> (checksum, sku) of the stored rows of `ids`."""
     return {
         (int(r["store_id"]), int(r["entity_id"])): (r["checksum"], r["sku"])
-        for r in _rows(conn, *_in_stores(sql.PRODUCT_STATE, store_ids, ids))
+        for r in fetch(conn, *_in_stores(sql.PRODUCT_STATE, store_ids, ids))
     }
 
 
 def product_stores(conn: Conn) -> list[int]:
     """The store ids the new catalog has product rows for."""
-    return [int(r["store_id"]) for r in _rows(conn, sql.PRODUCT_STORES)]
+    return [int(r["store_id"]) for r in fetch(conn, sql.PRODUCT_STORES)]
 
 
 @dataclass(slots=True)
@@ -155,7 +156,7 @@ def delete_products(conn: Conn, ids: Sequence[int]) -> list[str]:
     stores = product_stores(conn)
     if not ids or not stores:
         return []
-    skus = [str(r["sku"]) for r in _rows(conn, *_in_stores(sql.PRODUCT_SKUS, stores, ids))]
+    skus = [str(r["sku"]) for r in fetch(conn, *_in_stores(sql.PRODUCT_SKUS, stores, ids))]
     with conn.cursor() as cursor:
         for statement in sql.PRODUCTS_DELETE:
             cursor.execute(*_in_stores(statement, stores, ids))
@@ -175,7 +176,7 @@ def iter_link_signatures(conn: Conn) -> Iterator[StoredSignature]:
 
 def category_checksums(conn: Conn, store_id: int) -> dict[int, str]:
     return {
-        int(r["entity_id"]): r["checksum"] for r in _rows(conn, sql.CATEGORY_STATE, (store_id,))
+        int(r["entity_id"]): r["checksum"] for r in fetch(conn, sql.CATEGORY_STATE, (store_id,))
     }
 
 
@@ -201,7 +202,7 @@ def write_attributes(conn: Conn, rows: Sequence[Row]) -> None:
     keep = {(r[0], r[1]) for r in rows}
     gone = [
         (r["entity_type"], r["code"])
-        for r in _rows(conn, sql.ATTRIBUTE_CODES)
+        for r in fetch(conn, sql.ATTRIBUTE_CODES)
         if (r["entity_type"], r["code"]) not in keep
     ]
     _many(conn, sql.ATTRIBUTE_DELETE, gone)
