@@ -20,8 +20,8 @@ from typing import Any
 
 import orjson
 import redis
-import structlog
 
+from legacy_adapters.magento_app import logs
 from scripts.catalog import etl, options
 from scripts.catalog.model import EtlSummary
 from scripts.catalog.progress import ProgressBar
@@ -40,17 +40,6 @@ def parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     return p
-
-
-def configure_logging() -> None:
-    structlog.configure(
-        processors=[
-            structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso", utc=True),
-            structlog.processors.JSONRenderer(),
-        ],
-        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
-    )
 
 
 def render(summary: EtlSummary) -> str:
@@ -74,7 +63,7 @@ def render(summary: EtlSummary) -> str:
 
 def main(argv: list[str] | None = None, env: Mapping[str, str] | None = None) -> int:
     args = parser(os.environ if env is None else env).parse_args(argv)
-    configure_logging()
+    logs.configure(os.environ.get("LOG_LEVEL", "info"))
     legacy, catalog = options.connect(args, "legacy"), options.connect(args, "catalog")
     cache: Any = redis.Redis.from_url(args.redis_url) if args.redis_url else None
     try:
