@@ -37,6 +37,8 @@ VALUE_COLUMNS = {
     "datetime": "value_datetime",
     "static": "value_varchar",
 }
+# the typed value columns of product_value / category_value, in table order
+VALUE_KEYS = tuple(dict.fromkeys(VALUE_COLUMNS.values()))
 # Own fields of the records that are attributes in Magento (searchable by their code).
 PRODUCT_FIELDS = ("name", "price", "status", "visibility", "weight")
 # (`is_anchor` is not one: the record's is never None, while a category may have no stored value;

@@ -27,8 +27,6 @@ import orjson
 
 from new_services.catalog import documents
 
-VALUE_KEYS = ("value_int", "value_decimal", "value_varchar", "value_text", "value_datetime")
-
 
 @dataclass(frozen=True, slots=True)
 class FieldDiff:
@@ -176,7 +174,7 @@ def _normal(column: str, value: Any) -> Any:
 def _by_code(values: Sequence[Mapping[str, Any]]) -> dict[str, tuple[str, Any]]:
     out = {}
     for row in values:
-        column = next((k for k in VALUE_KEYS if row.get(k) is not None), "value_varchar")
+        column = next((k for k in documents.VALUE_KEYS if row.get(k) is not None), "value_varchar")
         out[str(row["code"])] = (column, _normal(column, row.get(column)))
     return out
 

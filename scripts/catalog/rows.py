@@ -19,7 +19,6 @@ from typing import Any
 from legacy_adapters.records import Attribute, Category, Product
 from new_services.catalog import documents
 
-VALUE_KEYS = ("value_int", "value_decimal", "value_varchar", "value_text", "value_datetime")
 Row = tuple[Any, ...]
 
 
@@ -79,7 +78,8 @@ def _utf8(value: Any) -> Any:
 
 def _value_rows(store_id: int, entity_id: int, values: list[dict[str, Any]]) -> list[Row]:
     return [
-        (store_id, entity_id, v["code"], *(_utf8(v.get(key)) for key in VALUE_KEYS)) for v in values
+        (store_id, entity_id, v["code"], *(_utf8(v.get(key)) for key in documents.VALUE_KEYS))
+        for v in values
     ]
 
 
