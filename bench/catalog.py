@@ -40,7 +40,8 @@ from legacy_adapters.magento_wire import tokens
 from scripts.catalog import etl
 from scripts.stack import catalog as catalogs
 from scripts.stack import packages, paths
-from scripts.stack.servers import MariaDB, Redis, free_port, running
+from scripts.stack.servers import MariaDB, Redis, running
+from scripts.stack.services import Service, catalog_service, legacy_service
 
 GOAL = 3.0  # catalog req/s at least this many times legacy's
 DURATION_S, QUICK_DURATION_S = 10.0, 2.0
@@ -166,45 +167,23 @@ def prepare(mariadb: MariaDB, redis: Redis, scratch: Path, limit: int) -> Stage:
     return Stage(mariadb, redis, key, token, skus[:limit] if limit else skus, choice.note)
 
 
-def service_env(stage: Stage, name: str, port: int) -> dict[str, str]:
-    a = stage.mariadb.address
-    common = {"STRANGLER_TOKEN_KEY": stage.token_key, "LOG_LEVEL": "info"}
+def service(stage: Stage, name: str) -> Service:
+    """The service as the demo stack builds it (its env, a free port)."""
+    address = stage.mariadb.address
     if name == LEGACY:
-        return {
-            **common,
-            "MAGENTO_DB_HOST": a.host,
-            "MAGENTO_DB_PORT": str(a.port),
-            "MAGENTO_DB_USER": a.user,
-            "MAGENTO_DB_PASSWORD": a.password,
-            "MAGENTO_DB_NAME": LEGACY_DB,
-            "LEGACY_PORT": str(port),
-        }
-    return {
-        **common,
-        "CATALOG_DB_HOST": a.host,
-        "CATALOG_DB_PORT": str(a.port),
-        "CATALOG_DB_USER": a.user,
-        "CATALOG_DB_PASSWORD": a.password,
-        "CATALOG_DB_NAME": CATALOG_DB,
-        "CATALOG_PORT": str(port),
-        "CATALOG_REDIS_URL": stage.redis.url,
-    }
-
-
-MODULES = {LEGACY: "legacy_adapters.magento_app", CATALOG: "new_services.catalog"}
+        return legacy_service(LEGACY, address, LEGACY_DB, stage.token_key)
+    return catalog_service(address, CATALOG_DB, stage.token_key, stage.redis.url)
 
 
 @contextlib.contextmanager
 def serving(stage: Stage, name: str, scratch: Path, cpu: int) -> Iterator[str]:
     """One service as a real process pinned to `cpu`; yields its base URL."""
-    port = free_port()
-    env = {**os.environ, **service_env(stage, name, port)}
-    argv = [sys.executable, "-m", MODULES[name]]
-    proc = servers.Process(name, argv, scratch / f"{name}.log", cpu, env=env)
-    base = f"http://127.0.0.1:{port}"
-    proc.start(f"{base}/healthz")
+    built = service(stage, name)
+    env = {**os.environ, **built.env}
+    proc = servers.Process(name, built.argv, scratch / f"{name}.log", cpu, env=env)
+    proc.start(f"{built.url}/healthz")
     try:
-        yield base
+        yield built.url
     finally:
         proc.stop()
 
