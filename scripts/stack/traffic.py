@@ -18,44 +18,26 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from legacy_adapters.magento_client import search_query
 from scripts.stack.services import http_json
 
 
 def criteria(
-    groups: list[list[tuple[str, str, str]]],
+    groups: Sequence[Sequence[tuple[str, str, str]]],
     sorts: Sequence[tuple[str, str]] = (),
     size: int | None = None,
     page: int | None = None,
-    *,
-    spelling: str = "snake",
 ) -> str:
     """A searchCriteria query string: filter groups of (field, value, condition), sorts, page."""
-    sort_key, size_key, page_key, groups_key = (
-        ("sort_orders", "page_size", "current_page", "filter_groups")
-        if spelling == "snake"
-        else ("sortOrders", "pageSize", "currentPage", "filterGroups")
+    return urllib.parse.urlencode(
+        search_query(groups, sort_orders=sorts, page_size=size, current_page=page)
     )
-    query: dict[str, str] = {}
-    for g, filters in enumerate(groups):
-        for f, (field, value, condition) in enumerate(filters):
-            base = f"searchCriteria[{groups_key}][{g}][filters][{f}]"
-            query[f"{base}[field]"] = field
-            query[f"{base}[value]"] = value
-            query[f"{base}[condition_type]"] = condition
-    for n, (field, direction) in enumerate(sorts):
-        query[f"searchCriteria[{sort_key}][{n}][field]"] = field
-        query[f"searchCriteria[{sort_key}][{n}][direction]"] = direction
-    if size is not None:
-        query[f"searchCriteria[{size_key}]"] = str(size)
-    if page is not None:
-        query[f"searchCriteria[{page_key}]"] = str(page)
-    return urllib.parse.urlencode(query)
 
 
 SEARCHES = [  # what a storefront and its integrations ask the catalog, as query strings
     criteria([[("type_id", "configurable", "eq")]], [("price", "ASC")], 10),
     criteria([[("price", "50", "gt")], [("visibility", "4", "eq")]], [("price", "DESC")], 12, 2),
-    criteria([[("name", "%Tee%", "like")]], [("name", "ASC")], 20, spelling="camel"),
+    criteria([[("name", "%Tee%", "like")]], [("name", "ASC")], 20),
     criteria([[("sku", "24-MB01,24-MB04,24-WG080,no-such-sku", "in")]]),
     criteria([[("category_id", "3", "eq")]], [("created_at", "DESC")], 5),
     criteria([[("sku", "MH%", "like"), ("sku", "WJ%", "like")]], [("sku", "ASC")], 15, 3),
@@ -79,13 +61,7 @@ def call(url: str, method: str = "GET", body: Any = None, token: str | None = No
 
 
 def _skus(rest: str, token: str, count: int, first: str | None) -> list[str]:
-    query = urllib.parse.urlencode(
-        {
-            "searchCriteria[filter_groups][0][filters][0][field]": "type_id",
-            "searchCriteria[filter_groups][0][filters][0][value]": "simple",
-            "searchCriteria[pageSize]": str(count),
-        }
-    )
+    query = criteria([[("type_id", "simple", "eq")]], size=count)
     found = [p["sku"] for p in call(f"{rest}/products?{query}", token=token)["items"]]
     return ([first] if first else []) + [s for s in found if s != first][: count - 1]
 
